@@ -1,0 +1,33 @@
+# Two commands set up and run everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test build validate java clean
+
+run: $(STAMP)
+	$(BIN)/egkg build
+
+test: $(STAMP) java
+	$(BIN)/python -m pytest
+
+build: run
+
+validate: $(STAMP)
+	$(BIN)/egkg validate
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "egkg needs Python >= 3.11" or 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The OWL reasoners (HermiT, Pellet via owlready2) run on Java; install a JRE when none is found.
+java:
+	@bash scripts/ensure-java.sh
+
+clean:
+	rm -rf build .pytest_cache

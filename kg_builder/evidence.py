@@ -1,0 +1,55 @@
+"""Find evidence quotes in archived texts, comparing with whitespace runs collapsed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ArchivedText", "normalise"]
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Collapse every run of whitespace into one space and trim the ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class ArchivedText:
+    """An article's text plus a map from normalised positions back to original offsets."""
+
+    original: str
+    normalised: str
+    _origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, original: str) -> ArchivedText:
+        pieces: list[str] = []
+        origin: list[int] = []
+        previous_space = True  # drop leading whitespace
+        for index, char in enumerate(original):
+            if char.isspace():
+                if previous_space:
+                    continue
+                pieces.append(" ")
+                origin.append(index)
+                previous_space = True
+            else:
+                pieces.append(char)
+                origin.append(index)
+                previous_space = False
+        if pieces and pieces[-1] == " ":
+            pieces.pop()
+            origin.pop()
+        return cls(original, "".join(pieces), tuple(origin))
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Offsets [start, end) of the first occurrence of `quote` in the original text."""
+        needle = normalise(quote)
+        if not needle:
+            return None
+        at = self.normalised.find(needle)
+        if at < 0:
+            return None
+        return self._origin[at], self._origin[at + len(needle) - 1] + 1

@@ -1,0 +1,381 @@
+"""Records -> RDF: one named graph per source article, plus the ontology and gazetteer graphs.
+
+Pure and deterministic: IRIs come from curated slugs and evidence offsets, never from counters,
+blank nodes or dict order, so the same records always give the same quads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rdflib.compare import to_canonical_graph
+from rdflib import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from .gazetteer import ATTRIBUTION, Region
+from .models import Holding, Meeting, Observation, Person, RecordFile, Regulation
+from .namespace import EGKG, ID
+from .records import Corpus, LoadedFile, format_path
+
+__all__ = ["GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "map_corpus", "ref_iri", "source_graph_iri"]
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+GAZETTEER_GRAPH = ID["graph/gazetteer"]
+GAZETTEER_DATASET = ID["dataset/idn-area-data"]
+
+
+def ref_iri(ref: str) -> URIRef:
+    """`person/edy-suharmanto` -> https://w3id.org/egkg/id/person/edy-suharmanto."""
+    return ID[ref]
+
+
+def source_graph_iri(source_id: str) -> URIRef:
+    return ID[f"graph/source/{source_id}"]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _id(text: str) -> Literal:
+    return Literal(text, lang="id")
+
+
+Origins = dict[URIRef, tuple[str, "int | None", str]]
+
+
+def map_corpus(corpus: Corpus, ontology: Graph) -> tuple[Dataset, Origins]:
+    """Build the dataset (ontology, gazetteer, one graph per record file) and where each node came from.
+
+    The origins map a node IRI to (record file, line, field path) so validation reports can point
+    a curator at the record, not at an IRI.
+    """
+    origins: Origins = {}
+    dataset = Dataset()
+    ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
+    # Canonical blank-node labels (RDFC-style hashing of content) keep N-Quads byte-identical.
+    for triple in to_canonical_graph(ontology):
+        ontology_graph.add(triple)
+    _map_gazetteer(dataset.graph(GAZETTEER_GRAPH), corpus.regions)
+    labels = _ConceptLabels(ontology)
+    for loaded in corpus.files:
+        graph = dataset.graph(source_graph_iri(loaded.record.source.id))
+        _SourceMapper(graph, loaded, corpus, labels, origins).map()
+    return dataset, origins
+
+
+def _map_gazetteer(graph: Graph, regions: dict[str, Region]) -> None:
+    graph.add((GAZETTEER_DATASET, RDF.type, PROV.Entity))
+    graph.add((GAZETTEER_DATASET, RDFS.label, Literal("idn-area-data 4.0.1", lang="en")))
+    graph.add((GAZETTEER_DATASET, DCTERMS.license, URIRef("https://opendatacommons.org/licenses/odbl/1-0/")))
+    graph.add((GAZETTEER_DATASET, DCTERMS.bibliographicCitation, Literal(ATTRIBUTION, lang="en")))
+    for region in regions.values():
+        iri = ref_iri(f"region/{region.code}")
+        graph.add((iri, RDF.type, EGKG[region.kind]))
+        graph.add((iri, EGKG.name, _id(region.name)))
+        graph.add((iri, RDFS.label, _id(region.name)))
+        graph.add((iri, EGKG.kemendagriCode, Literal(region.code)))
+        graph.add((iri, PROV.wasDerivedFrom, GAZETTEER_DATASET))
+        if region.parent:
+            graph.add((iri, EGKG.parentRegion, ref_iri(f"region/{region.parent}")))
+
+
+class _ConceptLabels:
+    """Short Indonesian labels of concepts, for readable rdfs:labels of derived nodes."""
+
+    def __init__(self, ontology: Graph):
+        self._ontology = ontology
+
+    def short(self, concept: URIRef) -> str:
+        for predicate in (SKOS.altLabel, SKOS.prefLabel):
+            for label in sorted(self._ontology.objects(concept, predicate)):
+                if getattr(label, "language", None) == "id":
+                    return str(label)
+        return str(concept).rsplit("/", 1)[-1]
+
+
+class _SourceMapper:
+    """Maps one record file into its source graph."""
+
+    def __init__(self, graph: Graph, loaded: LoadedFile, corpus: Corpus, labels: _ConceptLabels, origins: Origins):
+        self.graph = graph
+        self.origins = origins
+        self.loaded = loaded
+        self.record: RecordFile = loaded.record
+        self.vocabulary = corpus.vocabulary
+        self.labels = labels
+        self.source = ref_iri(f"source/{self.record.source.id}")
+
+    def origin(self, iri: URIRef, path: tuple[str | int, ...]) -> URIRef:
+        """Remember the first record that made `iri`, for validation messages."""
+        self.origins.setdefault(iri, (self.loaded.display, self.loaded.line(path), format_path(path)))
+        return iri
+
+    def add(self, subject: URIRef, predicate: URIRef, obj: object) -> None:
+        if obj is None:
+            return
+        if not isinstance(obj, (URIRef, Literal)):
+            obj = Literal(obj)
+        self.graph.add((subject, predicate, obj))
+
+    def concept(self, concept_class: str, notation: str) -> URIRef:
+        return self.vocabulary.iri(concept_class, notation)
+
+    def evidence(self, subject: URIRef, quotes: Iterable[str]) -> None:
+        for quote in quotes:
+            start, end = self.loaded.quote_offsets[quote]
+            node = ID[f"evidence/{self.record.source.id}/{start}-{end}"]
+            self.add(node, RDF.type, EGKG.Evidence)
+            self.add(node, EGKG.quote, Literal(self.loaded.text.original[start:end]))
+            self.add(node, EGKG.inSource, self.source)
+            self.add(node, EGKG.startOffset, Literal(start))
+            self.add(node, EGKG.endOffset, Literal(end))
+            self.add(subject, EGKG.evidence, node)
+
+    def map(self) -> None:
+        self.map_source()
+        for index, person in enumerate(self.record.persons):
+            self.map_person(person, index)
+        for index, org in enumerate(self.record.organizations):
+            iri = self.origin(ref_iri(f"org/{org.id}"), ("organizations", index))
+            self.add(iri, RDF.type, self.concept("OrganizationType", org.type))
+            self.add(iri, EGKG.name, _id(org.name))
+            self.add(iri, RDFS.label, _id(org.name))
+            for acronym in org.acronyms:
+                self.add(iri, SKOS.altLabel, _id(acronym))
+            if org.level:
+                self.add(iri, EGKG.level, self.concept("AdministrativeLevel", org.level))
+            if org.region:
+                self.add(iri, EGKG.jurisdiction, ref_iri(org.region))
+            for parent in org.part_of:
+                self.add(iri, ORG.subOrganizationOf, ref_iri(parent))
+            if org.note:
+                self.add(iri, EGKG.curatorNote, Literal(org.note, lang="en"))
+            self.evidence(iri, org.evidence)
+        for index, post in enumerate(self.record.posts):
+            iri = self.origin(ref_iri(f"post/{post.id}"), ("posts", index))
+            self.add(iri, RDF.type, EGKG.Post)
+            self.add(iri, RDFS.label, _id(post.label))
+            self.add(iri, EGKG.officeType, self.concept("OfficeType", post.office))
+            self.add(iri, EGKG.postIn, ref_iri(post.organization))
+            if post.region:
+                self.add(iri, EGKG.jurisdiction, ref_iri(post.region))
+            self.evidence(iri, post.evidence)
+        for index, holding in enumerate(self.record.holdings):
+            self.map_holding(holding, index)
+        for index, place in enumerate(self.record.places):
+            iri = self.origin(ref_iri(f"place/{place.id}"), ("places", index))
+            self.add(iri, RDF.type, EGKG.Place)
+            self.add(iri, EGKG.name, _id(place.name))
+            self.add(iri, RDFS.label, _id(place.name))
+            self.add(iri, EGKG.inRegion, ref_iri(place.region))
+            self.add(iri, EGKG.curatorNote, place.note and Literal(place.note, lang="en"))
+            self.evidence(iri, place.evidence)
+        for index, meeting in enumerate(self.record.meetings):
+            self.map_meeting(meeting, index)
+        for index, regulation in enumerate(self.record.regulations):
+            self.map_regulation(regulation, index)
+        for index, election in enumerate(self.record.elections):
+            iri = self.origin(ref_iri(f"election/{election.id}"), ("elections", index))
+            self.add(iri, RDF.type, EGKG.Election)
+            self.add(iri, EGKG.name, _id(election.name))
+            self.add(iri, RDFS.label, _id(election.name))
+            self.add(iri, EGKG.electionType, self.concept("ElectionType", election.type))
+            self.add(iri, EGKG.electionDay, election.day and Literal(election.day))
+            if election.month:
+                self.add(iri, EGKG.electionMonth, Literal(election.month, datatype=XSD.gYearMonth))
+            if election.region:
+                self.add(iri, EGKG.inRegion, ref_iri(election.region))
+            if election.part_of:
+                self.add(iri, EGKG.partOfElection, ref_iri(election.part_of))
+            self.evidence(iri, election.evidence)
+        for index, stage in enumerate(self.record.stages):
+            iri = self.origin(ref_iri(f"stage/{stage.id}"), ("stages", index))
+            self.add(iri, RDF.type, EGKG.ElectionStage)
+            self.add(iri, EGKG.name, _id(stage.name))
+            self.add(iri, RDFS.label, _id(stage.name))
+            self.add(iri, EGKG.stageOf, ref_iri(stage.election))
+            self.add(iri, EGKG.stageKind, self.concept("StageKind", stage.kind))
+            self.add(iri, EGKG.startDate, stage.start and Literal(stage.start))
+            self.add(iri, EGKG.endDate, stage.end and Literal(stage.end))
+            self.evidence(iri, stage.evidence)
+        for index, observation in enumerate(self.record.observations):
+            self.map_observation(observation, index)
+        for index, error in enumerate(self.record.source_errors):
+            iri = self.origin(ID[f"source-error/{error.id}"], ("source_errors", index))
+            self.add(iri, RDF.type, EGKG.SourceError)
+            self.add(iri, RDFS.label, Literal(f"{error.kind}: {error.printed}", lang="en"))
+            self.add(iri, EGKG.errorKind, self.concept("SourceErrorKind", error.kind))
+            self.add(iri, EGKG.asPrinted, Literal(error.printed))
+            self.add(iri, EGKG.correction, error.correction and Literal(error.correction))
+            if error.concerns:
+                self.add(iri, EGKG.concerns, ref_iri(error.concerns))
+            self.add(iri, EGKG.curatorNote, Literal(error.note, lang="en"))
+            self.add(iri, EGKG.inSource, self.source)
+            self.evidence(iri, error.evidence)
+
+    def map_source(self) -> None:
+        source = self.record.source
+        iri = self.origin(self.source, ("source",))
+        self.add(iri, RDF.type, EGKG.Source)
+        self.add(iri, EGKG.headline, _id(source.title))
+        self.add(iri, RDFS.label, _id(source.title))
+        self.add(iri, EGKG.outletName, Literal(source.outlet))
+        if source.publisher:
+            self.add(iri, EGKG.publisher, ref_iri(source.publisher))
+        self.add(iri, EGKG.datePublished, source.published and Literal(source.published))
+        self.add(iri, EGKG.publishedNote, source.published_note and Literal(source.published_note))
+        self.add(iri, EGKG.inLanguage, Literal(source.language))
+        if source.url:
+            self.add(iri, EGKG.url, Literal(source.url, datatype=XSD.anyURI))
+        self.add(iri, EGKG.byline, source.byline and Literal(source.byline))
+        self.add(iri, EGKG.archivedText, Literal(source.text))
+        if source.notes:
+            self.add(iri, EGKG.curatorNote, Literal(source.notes, lang="en"))
+        self.evidence(iri, source.evidence)
+        for index, item in enumerate(source.furniture):
+            start, end = self.loaded.quote_offsets[item.quote]
+            node = self.origin(ID[f"furniture/{source.id}/{start}-{end}"], ("source", "furniture", index))
+            self.add(node, RDF.type, EGKG.PageFurniture)
+            self.add(node, EGKG.quote, Literal(self.loaded.text.original[start:end]))
+            self.add(node, EGKG.reason, Literal(item.reason))
+            self.add(node, EGKG.inSource, iri)
+            self.add(node, EGKG.startOffset, Literal(start))
+            self.add(node, EGKG.endOffset, Literal(end))
+
+    def map_person(self, person: Person, index: int) -> None:
+        iri = self.origin(ref_iri(f"person/{person.id}"), ("persons", index))
+        self.add(iri, RDF.type, EGKG.Person)
+        self.add(iri, EGKG.name, Literal(person.name))
+        self.add(iri, RDFS.label, Literal(person.name))
+        self.add(iri, EGKG.printedName, person.printed and Literal(person.printed))
+        for prefix in person.honorific_prefixes:
+            self.add(iri, EGKG.honorificPrefix, Literal(prefix))
+        for degree in person.academic_degrees:
+            self.add(iri, EGKG.academicDegree, Literal(degree))
+        for rank in person.ranks:
+            self.add(iri, EGKG.rank, Literal(rank))
+        for number, alias in enumerate(person.aliases):
+            variant = self.origin(
+                ID[f"name-variant/{person.id}/{_slug(alias.name)}"], ("persons", index, "aliases", number)
+            )
+            self.add(iri, SKOS.altLabel, Literal(alias.name))
+            self.add(iri, EGKG.hasNameVariant, variant)
+            self.add(variant, RDF.type, EGKG.NameVariant)
+            self.add(variant, EGKG.variantName, Literal(alias.name))
+            self.add(variant, EGKG.variantKind, self.concept("NameVariantKind", alias.kind))
+            if alias.note:
+                self.add(variant, EGKG.curatorNote, Literal(alias.note, lang="en"))
+            self.evidence(variant, alias.evidence)
+        self.evidence(iri, person.evidence)
+
+    def map_holding(self, holding: Holding, index: int) -> None:
+        person = holding.holder.split("/", 1)[1]
+        post = holding.post.split("/", 1)[1]
+        iri = self.origin(ID[f"holding/{person}/{post}/{holding.kind.lower()}"], ("holdings", index))
+        self.add(iri, RDF.type, EGKG.PostHolding)
+        self.add(iri, EGKG.holder, ref_iri(holding.holder))
+        self.add(iri, EGKG.post, ref_iri(holding.post))
+        self.add(iri, EGKG.appointmentKind, self.concept("AppointmentKind", holding.kind))
+        for day in holding.attested_on:
+            self.add(iri, EGKG.attestedOn, Literal(day))
+        self.add(iri, EGKG.startDate, holding.start and Literal(holding.start))
+        self.add(iri, EGKG.endDate, holding.end and Literal(holding.end))
+        self.add(iri, EGKG.portfolio, holding.portfolio and _id(holding.portfolio))
+        self.add(iri, EGKG.curatorNote, holding.note and Literal(holding.note, lang="en"))
+        self.evidence(iri, holding.evidence)
+
+    def map_meeting(self, meeting: Meeting, index: int) -> None:
+        iri = self.origin(ref_iri(f"meeting/{meeting.id}"), ("meetings", index))
+        self.add(iri, RDF.type, EGKG.Meeting)
+        self.add(iri, EGKG.meetingKind, self.concept("MeetingKind", meeting.kind))
+        self.add(iri, EGKG.title, _id(meeting.title))
+        self.add(iri, RDFS.label, _id(meeting.title))
+        self.add(iri, EGKG.startDate, Literal(meeting.start))
+        self.add(iri, EGKG.endDate, Literal(meeting.end or meeting.start))
+        for predicate, ref in (
+            (EGKG.venue, meeting.venue),
+            (EGKG.inRegion, meeting.region),
+            (EGKG.concernsRegion, meeting.concerns_region),
+            (EGKG.chair, meeting.chair),
+        ):
+            if ref:
+                self.add(iri, predicate, ref_iri(ref))
+        for ref in meeting.organizers:
+            self.add(iri, EGKG.organizer, ref_iri(ref))
+        for ref in meeting.elections:
+            self.add(iri, EGKG.forElection, ref_iri(ref))
+        for topic in meeting.topics:
+            self.add(iri, EGKG.topic, self.concept("Topic", topic))
+        for number, citation in enumerate(meeting.citations):
+            node = self.origin(
+                ID[f"citation/{meeting.id}/{citation.regulation.removeprefix('regulation/').replace('/', '-')}"],
+                ("meetings", index, "citations", number),
+            )
+            self.add(node, RDF.type, EGKG.Citation)
+            self.add(node, EGKG.citedRegulation, ref_iri(citation.regulation))
+            self.add(node, EGKG.article, citation.article and Literal(citation.article))
+            self.add(iri, EGKG.hasCitation, node)
+            self.add(iri, EGKG.citesRegulation, ref_iri(citation.regulation))
+            self.evidence(node, citation.evidence)
+        for number, participation in enumerate(meeting.participants):
+            kind, key = participation.who.split("/", 1)
+            node = self.origin(
+                ID[f"participation/{meeting.id}/{kind}-{key}"], ("meetings", index, "participants", number)
+            )
+            self.add(node, RDF.type, EGKG.Participation)
+            self.add(node, EGKG.meeting, iri)
+            self.add(iri, EGKG.hasParticipation, node)
+            self.add(node, EGKG.participant, ref_iri(participation.who))
+            if participation.capacity:
+                self.add(node, EGKG.inCapacityOf, ref_iri(participation.capacity))
+            if participation.appointment:
+                self.add(node, EGKG.appointmentKind, self.concept("AppointmentKind", participation.appointment))
+            for role in participation.roles:
+                self.add(node, EGKG.role, self.concept("ParticipantRole", role))
+            if participation.represents:
+                self.add(node, EGKG.represents, ref_iri(participation.represents))
+            self.add(node, EGKG.curatorNote, participation.note and Literal(participation.note, lang="en"))
+            self.evidence(node, participation.evidence)
+        self.add(iri, EGKG.curatorNote, meeting.note and Literal(meeting.note, lang="en"))
+        self.evidence(iri, meeting.evidence)
+
+    def map_regulation(self, regulation: Regulation, index: int) -> None:
+        iri = self.origin(ref_iri(f"regulation/{regulation.id}"), ("regulations", index))
+        kind = self.concept("RegulationType", regulation.type)
+        self.add(iri, RDF.type, EGKG.Regulation)
+        self.add(iri, EGKG.regulationType, kind)
+        self.add(iri, EGKG.number, regulation.number and Literal(regulation.number))
+        self.add(iri, EGKG.year, Literal(str(regulation.year), datatype=XSD.gYear))
+        self.add(iri, EGKG.title, _id(regulation.title))
+        short = self.labels.short(kind)
+        citation = f"{short} {regulation.number}/{regulation.year}" if regulation.number else f"{short} {regulation.year}"
+        self.add(iri, RDFS.label, _id(citation))
+        self.add(iri, EGKG.documentDate, regulation.date and Literal(regulation.date))
+        if regulation.issuer:
+            self.add(iri, EGKG.issuer, ref_iri(regulation.issuer))
+        for ref in regulation.amends:
+            self.add(iri, ELI.amends, ref_iri(ref))
+        for ref in regulation.enacts:
+            self.add(iri, EGKG.enacts, ref_iri(ref))
+        self.add(iri, EGKG.asPrinted, regulation.printed and Literal(regulation.printed))
+        self.evidence(iri, regulation.evidence)
+
+    def map_observation(self, observation: Observation, index: int) -> None:
+        iri = self.origin(ID[f"observation/{observation.id}"], ("observations", index))
+        indicator = self.concept("Indicator", observation.indicator)
+        self.add(iri, RDF.type, EGKG.Observation)
+        self.add(iri, EGKG.indicator, indicator)
+        self.add(iri, EGKG.unit, self.concept("Unit", observation.unit))
+        self.add(iri, RDFS.label, _id(f"{self.labels.short(indicator)}: {observation.printed}"))
+        if observation.value is not None:
+            self.add(iri, EGKG.value, Literal(observation.value, datatype=XSD.decimal))
+        self.add(iri, EGKG.valueText, observation.value_text and _id(observation.value_text))
+        self.add(iri, EGKG.asPrinted, Literal(observation.printed))
+        if observation.region:
+            self.add(iri, EGKG.inRegion, ref_iri(observation.region))
+        if observation.meeting:
+            self.add(iri, EGKG.reportedAt, ref_iri(observation.meeting))
+        self.add(iri, EGKG.asOf, observation.as_of and Literal(observation.as_of))
+        self.evidence(iri, observation.evidence)

@@ -1,0 +1,1 @@
+"""egkg test suite."""

@@ -1,0 +1,53 @@
+"""Shared fixtures: a good build made once per session, copies of data/ to break, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg_builder.build import build
+from kg_builder.paths import DATA_DIR
+
+EGKG = Path(sys.executable).parent / "egkg"
+
+
+def run_egkg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed `egkg` console script, as a user would."""
+    return subprocess.run([str(EGKG), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def tree_digest(path: Path) -> dict[str, str]:
+    """sha256 of every file under `path` (relative names), to prove a directory did not change."""
+    return {
+        str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.name not in {"LOCK", ".build.lock"}
+    }
+
+
+@pytest.fixture(scope="session")
+def good_build(tmp_path_factory: pytest.TempPathFactory):
+    """The real data built once into a temporary directory (the build result object)."""
+    out = tmp_path_factory.mktemp("build")
+    return build(DATA_DIR, out)
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture()
+def previous_build(tmp_path: Path, good_build) -> Path:
+    """A directory holding a complete earlier build, to check that failures leave it intact."""
+    target = tmp_path / "build"
+    shutil.copytree(good_build.out_dir, target)
+    return target
