@@ -181,6 +181,8 @@ class _SourceMapper:
             self.add(iri, RDF.type, EGKG.Election)
             self.add(iri, EGKG.name, _id(election.name))
             self.add(iri, RDFS.label, _id(election.name))
+            for acronym in election.acronyms:
+                self.add(iri, SKOS.altLabel, _id(acronym))
             self.add(iri, EGKG.electionType, self.concept("ElectionType", election.type))
             self.add(iri, EGKG.electionDay, election.day and Literal(election.day))
             if election.month:

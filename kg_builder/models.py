@@ -51,9 +51,10 @@ def _as_list(value: object) -> object:
     return [value]
 
 
-Quotes = Annotated[list[Text], BeforeValidator(_as_list), Field(min_length=1)]
-RefList = Annotated[list[Ref], BeforeValidator(_as_list)]
-TermList = Annotated[list[Text], BeforeValidator(_as_list)]
+# The JSON Schema documents what a curator may write: one value or a list of them.
+Quotes = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str]), Field(min_length=1)]
+RefList = Annotated[list[Ref], BeforeValidator(_as_list, json_schema_input_type=Ref | list[Ref])]
+TermList = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
 class Record(BaseModel):
@@ -140,7 +141,7 @@ class Holding(Record):
     holder: Ref
     post: Ref
     kind: Text = Field(description="notation of egkg:AppointmentKind")
-    attested_on: Annotated[list[dt.date], BeforeValidator(_as_list)] = []
+    attested_on: Annotated[list[dt.date], BeforeValidator(_as_list, json_schema_input_type=dt.date | list[dt.date])] = []
     start: dt.date | None = None
     end: dt.date | None = None
     portfolio: Text | None = None
@@ -246,6 +247,7 @@ class Election(Record):
 
     id: Slug
     name: Text
+    acronyms: TermList = Field([], description="short names as printed (Pilkada Serentak 2024)")
     type: Text = Field(description="notation of egkg:ElectionType")
     day: dt.date | None = None
     month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None

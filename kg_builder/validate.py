@@ -11,6 +11,7 @@ from rdflib import RDF, Dataset, Graph, Namespace, URIRef
 from .errors import Problem
 from .mapping import Origins
 from .namespace import EGKG
+from .serialize import PREFIXES
 
 __all__ = ["Violation", "shacl_violations", "union_graph"]
 
@@ -36,6 +37,14 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
+def _short_iri(iri: str) -> str:
+    """egkg:startDate instead of the full IRI in messages."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri.removeprefix(namespace)}"
+    return f"<{iri}>"
+
+
 def shacl_violations(data: Graph, shapes_file: Path, origins: Origins) -> list[Violation]:
     """Validate `data` against the shapes; return every violation (empty when it conforms)."""
     shapes = Graph().parse(shapes_file, format="turtle")
@@ -49,9 +58,10 @@ def shacl_violations(data: Graph, shapes_file: Path, origins: Origins) -> list[V
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         message = str(report.value(result, SH.resultMessage) or "violates a shape")
-        path_text = data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or "")
+        path_iri = str(path) if isinstance(path, URIRef) else ""
+        shown = _short_iri(path_iri) if path_iri else "(node)"
         file, line, field = origins.get(focus, ("(graph)", None, ""))
         where = f"{field} " if field else ""
-        problem = Problem(file, line, f"{where}<{focus}>".strip(), f"{path_text}: {message}")
-        violations.append(Violation(str(focus), path_text, message, problem))
+        problem = Problem(file, line, f"{where}<{focus}>".strip(), f"{shown}: {message}")
+        violations.append(Violation(str(focus), path_iri, message, problem))
     return sorted(violations, key=lambda v: (v.problem.file, v.problem.line or 0, v.focus, v.path, v.message))

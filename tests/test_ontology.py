@@ -1,0 +1,87 @@
+"""The ontology: OWL 2 loadable by owlready2, consistent under HermiT, labelled, and in step with Python."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from kg_builder.namespace import EGKG
+from kg_builder.paths import ONTOLOGY_FILE
+from kg_builder.reason import hermit_consistency
+from kg_builder.vocab import load_ontology, load_vocabulary
+
+NS = str(EGKG)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_ontology(ONTOLOGY_FILE)
+
+
+def _terms(ontology: Graph) -> set[str]:
+    return {str(s).removeprefix(NS) for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
+
+
+def test_hermit_finds_the_ontology_consistent(ontology):
+    report = hermit_consistency(ontology)
+    assert report.consistent, report
+
+
+def test_hermit_detects_an_inconsistent_individual(ontology):
+    broken = Graph()
+    broken += ontology
+    thing = URIRef("https://w3id.org/egkg/id/test/both")
+    broken.add((thing, RDF.type, EGKG.Person))
+    broken.add((thing, RDF.type, EGKG.Organization))  # disjoint classes
+    assert not hermit_consistency(broken).consistent
+
+
+def test_closed_namespace_equals_the_ontology(ontology):
+    declared = set(EGKG.__annotations__)
+    assert declared == _terms(ontology)
+
+
+def test_closed_namespace_refuses_typos():
+    with pytest.raises(AttributeError):
+        EGKG.startdate  # noqa: B018 - the lookup itself is the test
+
+
+@pytest.mark.parametrize("kind", [OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty])
+def test_every_term_has_labels_in_indonesian_and_english_and_a_comment(ontology, kind):
+    for term in ontology.subjects(RDF.type, kind):
+        if not str(term).startswith(NS):
+            continue
+        labels = {label.language for label in ontology.objects(term, RDFS.label)}
+        assert {"id", "en"} <= labels, f"{term} labels {labels}"
+        comments = {c.language for c in ontology.objects(term, RDFS.comment)}
+        assert "en" in comments, f"{term} has no English rdfs:comment"
+
+
+def test_classes_and_properties_follow_naming_conventions(ontology):
+    for term in ontology.subjects(RDF.type, OWL.Class):
+        if str(term).startswith(NS):
+            assert str(term).removeprefix(NS)[0].isupper(), term
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in ontology.subjects(RDF.type, kind):
+            if str(term).startswith(NS):
+                assert str(term).removeprefix(NS)[0].islower(), term
+
+
+def test_appointment_kinds_and_roles_are_concepts(ontology):
+    vocabulary = load_vocabulary(ontology)
+    assert set(vocabulary.allowed("AppointmentKind")) == {"Definitive", "Pj", "Pjs", "Plh", "Plt"}
+    assert {"chair", "organizer", "host", "speaker", "attendee", "representative"} <= set(vocabulary.allowed("ParticipantRole"))
+    assert "Police" in vocabulary.allowed("OrganizationType")
+
+
+def test_model_classes_reuse_w3c_and_schema_terms(ontology):
+    expected = {
+        EGKG.Person: "https://schema.org/Person",
+        EGKG.Organization: "http://www.w3.org/ns/org#Organization",
+        EGKG.Post: "http://www.w3.org/ns/org#Post",
+        EGKG.Meeting: "http://www.w3.org/ns/prov#Activity",
+        EGKG.Regulation: "http://data.europa.eu/eli/ontology#LegalResource",
+        EGKG.Source: "https://schema.org/NewsArticle",
+    }
+    for cls, parent in expected.items():
+        assert URIRef(parent) in set(ontology.objects(cls, RDFS.subClassOf)), cls
