@@ -132,9 +132,9 @@ def load_corpus(data_dir: Path, ontology: Graph) -> Corpus:
     records_dir = data_dir / "records"
     if not records_dir.is_dir():
         raise InputError("no records directory; create data/records/ with one YAML file per source", file=records_dir)
-    paths = sorted(p for p in records_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+    paths = sorted(p for p in records_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))  # JSON is YAML too
     if not paths:
-        raise InputError("no record files (*.yaml) found", file=records_dir)
+        raise InputError("no record files (*.yaml, *.json) found", file=records_dir)
     vocabulary = load_vocabulary(ontology)
     regions = load_regions(data_dir / "reference" / "idn-area-data")
     problems: list[Problem] = []
