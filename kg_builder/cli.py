@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -56,6 +56,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err.print("interrupted; earlier outputs are unchanged", markup=False)
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own control flow and usage errors
         except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
             if os.environ.get("EGKG_DEBUG"):
                 raise
@@ -104,6 +106,164 @@ def vocab() -> None:
     vocabulary = load_vocabulary(load_ontology(ONTOLOGY_FILE))
     for name in sorted([*vocabulary.concepts, "OrganizationType"]):
         out.print(f"{name}: {', '.join(vocabulary.allowed(name))}", markup=False)
+
+
+QueryFormat = Annotated[str, typer.Option("--format", help="table, csv or json (SPARQL results JSON)")]
+EngineOption = Annotated[str, typer.Option("--engine", help="oxigraph (embedded store) or rdflib (in memory)")]
+EndpointOption = Annotated[Optional[str], typer.Option("--endpoint", help="run on a remote SPARQL endpoint instead")]
+UserOption = Annotated[Optional[str], typer.Option("--user", help="user for the remote endpoint")]
+PasswordOption = Annotated[Optional[str], typer.Option("--password", help="password for the remote endpoint")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="seconds to wait for a remote endpoint")]
+BuildOption = Annotated[Path, typer.Option("--build", help="the build directory (store and N-Quads)")]
+
+
+def _print_result(result, fmt: str, title: str = "") -> None:
+    from .output import FORMATS, render_csv, render_json, render_table
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", field="--format")
+    if fmt == "table":
+        out.print(render_table(result, title))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(result))
+    else:
+        sys.stdout.write(render_json(result) + "\n")
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"{pair!r} is not key=value", field="--param")
+        params[key.strip()] = value
+    return params
+
+
+@app.command()
+@reports_errors
+def query(
+    name: Annotated[str, typer.Argument(help="a query name from `egkg query list`, or `list`")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value, repeatable")] = [],  # noqa: B006
+    fmt: QueryFormat = "table",
+    engine: EngineOption = "oxigraph",
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    timeout: TimeoutOption = 60.0,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="at most this many rows")] = None,
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Run a question from the query library (`egkg query list` shows them)."""
+    from .queries import load_library
+    from .run_query import make_engine, run_library_query
+
+    library = load_library()
+    if name == "list":
+        from rich.table import Table
+
+        table = Table(title=f"{len(library)} queries")
+        table.add_column("name", overflow="fold")
+        table.add_column("topic")
+        table.add_column("summary", overflow="fold")
+        for item in sorted(library.values(), key=lambda q: (q.topic, q.name)):
+            table.add_row(item.name, item.topic, item.summary)
+        out.print(table)
+        return
+    if name not in library:
+        raise InputError(f"unknown query {name!r}; `egkg query list` shows the {len(library)} names", field="NAME")
+    chosen = library[name]
+    result = run_library_query(
+        make_engine(engine, build_dir, endpoint, user, password, timeout), chosen, _parse_params(param), limit
+    )
+    _print_result(result, fmt, chosen.summary)
+
+
+@app.command()
+@reports_errors
+def sparql(
+    query_text: Annotated[str, typer.Argument(metavar="FILE_OR_TEXT", help="a .rq file or the query text")],
+    fmt: QueryFormat = "table",
+    engine: EngineOption = "oxigraph",
+    endpoint: EndpointOption = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    timeout: TimeoutOption = 60.0,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="at most this many rows")] = None,
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Run any SPARQL SELECT query (over the union of all graphs)."""
+    from .run_query import make_engine, with_limit
+
+    path = Path(query_text)
+    if query_text.endswith(".rq") or (len(query_text) < 4096 and "\n" not in query_text and path.is_file()):
+        try:
+            query_text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read query file: {exc}", file=path) from None
+    result = make_engine(engine, build_dir, endpoint, user, password, timeout).select(with_limit(query_text, limit))
+    _print_result(result, fmt)
+
+
+@app.command()
+@reports_errors
+def serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 7878,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback by default)")] = "127.0.0.1",
+    read_write: Annotated[bool, typer.Option("--read-write", help="accept SPARQL updates (off by default)")] = False,
+    timeout_s: Annotated[Optional[int], typer.Option("--timeout-s", help="cut off queries after this many seconds")] = None,
+    cors: Annotated[bool, typer.Option("--cors", help="allow cross-origin requests")] = False,
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Serve the built store over the SPARQL 1.1 Protocol, with a browser query UI."""
+    import subprocess
+
+    from .serve import server_command
+
+    command = server_command(build_dir / "store", host, port, read_write=read_write, timeout_s=timeout_s, cors=cors)
+    mode = "read-write" if read_write else "read-only"
+    err.print(f"serving {build_dir / 'store'} ({mode}): query UI http://{host}:{port}/ , "
+              f"SPARQL endpoint http://{host}:{port}/query ; Ctrl-C stops", markup=False)
+    try:
+        code = subprocess.call(command)
+    except KeyboardInterrupt:
+        code = 0
+    # A server stopped by a signal reports -N; shells expect 128 + N.
+    raise typer.Exit(128 - code if code < 0 else code)
+
+
+@app.command()
+@reports_errors
+def push(
+    endpoint: EndpointOption = None,
+    graph_store: Annotated[Optional[str], typer.Option("--graph-store", help="Graph Store Protocol URL (preferred)")] = None,
+    user: UserOption = None,
+    password: PasswordOption = None,
+    timeout: TimeoutOption = 120.0,
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Load the build into a remote SPARQL 1.1 store, one named graph at a time."""
+    from .push import push as run_push
+
+    sent = run_push(build_dir / "egkg.nq", endpoint=endpoint, graph_store=graph_store, user=user,
+                    password=password, timeout=timeout, progress=_progress)
+    out.print(f"pushed {sum(sent.values())} triples in {len(sent)} named graphs to {graph_store or endpoint}")
+
+
+@app.command()
+@reports_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="nq, trig, ttl (union of graphs) or jsonld")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Write the built graph in another format."""
+    from .export import RDF_FORMATS, export_rdf
+
+    if fmt not in RDF_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", field="--format")
+    export_rdf(build_dir, fmt, output)
+    out.print(f"wrote {output}")
 
 
 @app.command()

@@ -149,7 +149,14 @@ def remote_auth(url: str, user: str | None, password: str | None, timeout: float
     except requests.RequestException:
         return requests.auth.HTTPBasicAuth(user, password or "")
     if "digest" in probe.headers.get("WWW-Authenticate", "").lower():
-        return requests.auth.HTTPDigestAuth(user, password or "")
+        auth = requests.auth.HTTPDigestAuth(user, password or "")
+        # Prime the challenge with a body-less request: later large uploads then carry the
+        # Authorization header at once instead of being sent twice (Virtuoso resets big ones).
+        try:
+            requests.get(url, auth=auth, timeout=timeout)
+        except requests.RequestException:
+            pass
+        return auth
     return requests.auth.HTTPBasicAuth(user, password or "")
 
 

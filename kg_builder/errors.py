@@ -24,10 +24,10 @@ class Problem:
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        field = f" {self.field}:" if self.field else ""
         # Messages may quote user text; keep the report one line per problem.
         message = " ".join(self.message.split())
-        return f"{where}:{field} {message}"
+        parts = [part for part in (where, self.field) if part]
+        return ": ".join([*parts, message])
 
 
 class InputError(Exception):

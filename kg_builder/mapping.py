@@ -101,6 +101,7 @@ class _SourceMapper:
     def __init__(self, graph: Graph, loaded: LoadedFile, corpus: Corpus, labels: _ConceptLabels, origins: Origins):
         self.graph = graph
         self.origins = origins
+        self.corpus = corpus
         self.loaded = loaded
         self.record: RecordFile = loaded.record
         self.vocabulary = corpus.vocabulary
@@ -339,9 +340,27 @@ class _SourceMapper:
             if participation.represents:
                 self.add(node, EGKG.represents, ref_iri(participation.represents))
             self.add(node, EGKG.curatorNote, participation.note and Literal(participation.note, lang="en"))
+            for institution in self.institutions_of(participation):
+                self.add(node, EGKG.institution, ref_iri(institution))
             self.evidence(node, participation.evidence)
         self.add(iri, EGKG.curatorNote, meeting.note and Literal(meeting.note, lang="en"))
         self.evidence(iri, meeting.evidence)
+
+    def institutions_of(self, participation) -> list[str]:
+        """Organisations present through a participation: itself, whom it represents, its post's."""
+        found = []
+        for ref in (participation.who, participation.represents, participation.capacity):
+            if ref is None:
+                continue
+            if ref.startswith("org/"):
+                found.append(ref)
+            elif ref.startswith("post/"):
+                found.append(self.post_organization(ref))
+        return sorted(set(found))
+
+    def post_organization(self, ref: str) -> str:
+        loaded, path = self.corpus.where(ref)
+        return loaded.record.posts[path[1]].organization
 
     def map_regulation(self, regulation: Regulation, index: int) -> None:
         iri = self.origin(ref_iri(f"regulation/{regulation.id}"), ("regulations", index))

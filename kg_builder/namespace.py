@@ -101,6 +101,7 @@ class EGKG(DefinedNamespace):
     inLanguage: URIRef
     inRegion: URIRef
     inSource: URIRef
+    institution: URIRef
     indicator: URIRef
     issuer: URIRef
     jurisdiction: URIRef

@@ -1,0 +1,74 @@
+"""Write the built RDF in other formats: N-Quads, TriG, Turtle (union) and JSON-LD with a context."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, Dataset
+
+from .errors import InputError
+from .namespace import EGKG
+from .paths import ONTOLOGY_FILE
+from .serialize import PREFIXES
+from .vocab import load_ontology
+
+__all__ = ["RDF_FORMATS", "export_rdf", "jsonld_context", "write_atomically"]
+
+RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def jsonld_context() -> dict:
+    """Short keys for the ontology's terms (`name`, `startDate`, ...) plus the common prefixes."""
+    ontology = load_ontology(ONTOLOGY_FILE)
+    context: dict[str, object] = dict(PREFIXES)
+    for term in sorted(set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(ontology.subjects(RDF.type, OWL.DatatypeProperty)) | set(ontology.subjects(RDF.type, OWL.Class))):
+        if not str(term).startswith(str(EGKG)):
+            continue
+        key = str(term).removeprefix(str(EGKG))
+        if (term, RDF.type, OWL.ObjectProperty) in ontology:
+            context[key] = {"@id": str(term), "@type": "@id"}
+        else:
+            context[key] = str(term)
+    return context
+
+
+def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
+    """Export the build in `fmt` to `target` (atomically)."""
+    nquads = build_dir / "egkg.nq"
+    if not nquads.is_file():
+        raise InputError("nothing to export; run `egkg build` first", file=nquads)
+    if fmt == "nq":
+        write_atomically(target, nquads.read_bytes())
+    elif fmt == "trig":
+        write_atomically(target, (build_dir / "egkg.trig").read_bytes())
+    elif fmt == "ttl":
+        triples = sorted({q.triple for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)},
+                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        write_atomically(target, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    elif fmt == "jsonld":
+        dataset = Dataset()
+        dataset.parse(nquads, format="nquads")
+        text = dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+        json.loads(text)  # fail here, not in the user's tool, if the serialiser ever misbehaves
+        write_atomically(target, text.encode("utf-8"))
+    else:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", field="--format")
+
+
