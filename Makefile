@@ -4,12 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test build validate java clean
+.PHONY: run test build validate java services clean
 
 run: $(STAMP)
 	$(BIN)/egkg build
+	$(BIN)/egkg checks
+	$(BIN)/egkg query who-coordinated-with --param "person=Edy Suharmanto"
+	$(BIN)/egkg query acting-heads-met-security --param days=30
+	$(BIN)/egkg query regulation-chain
+	@echo "More questions: $(BIN)/egkg query list ; endpoint: $(BIN)/egkg serve"
 
-test: $(STAMP) java
+test: $(STAMP) java services
 	$(BIN)/python -m pytest
 
 build: run
@@ -28,6 +33,10 @@ $(STAMP): pyproject.toml
 # The OWL reasoners (HermiT, Pellet via owlready2) run on Java; install a JRE when none is found.
 java:
 	@bash scripts/ensure-java.sh
+
+# The remote-store tests start OpenLink Virtuoso on loopback; install its server binary when missing.
+services:
+	@bash scripts/virtuoso.sh install
 
 clean:
 	rm -rf build .pytest_cache

@@ -181,6 +181,27 @@ def query(
 
 @app.command()
 @reports_errors
+def checks(
+    engine: EngineOption = "oxigraph",
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Run every data-quality rule (queries/checks/*-violation.rq); exit 1 if any finds rows."""
+    from .queries import load_library
+    from .run_query import make_engine, run_library_query
+
+    runner = make_engine(engine, build_dir)
+    failed = 0
+    for item in sorted((q for q in load_library().values() if q.is_check), key=lambda q: q.name):
+        found = len(run_library_query(runner, item, {}).rows)
+        failed += bool(found)
+        out.print(f"{'ok ' if not found else 'FAIL'} {item.name}: {found} row(s)", markup=False)
+    if failed:
+        err.print(f"{failed} data-quality rule(s) found violations", markup=False)
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+@reports_errors
 def sparql(
     query_text: Annotated[str, typer.Argument(metavar="FILE_OR_TEXT", help="a .rq file or the query text")],
     fmt: QueryFormat = "table",

@@ -15,8 +15,25 @@ __all__ = ["FORMATS", "render_csv", "render_json", "render_table"]
 FORMATS = ("table", "csv", "json")
 
 
+SHORT_FORMS = (
+    ("https://w3id.org/egkg/id/", "id:"),
+    ("https://w3id.org/egkg/ontology#", "egkg:"),
+    ("https://w3id.org/egkg/vocab/", "vocab:"),
+)
+
+
 def _text(term: Term | None) -> str:
     return "" if term is None else term.value
+
+
+def _short(term: Term | None) -> str:
+    """IRIs shortened for reading in a terminal (CSV and JSON keep them whole)."""
+    text = _text(term)
+    if term is not None and term.kind == "iri":
+        for long, short in SHORT_FORMS:
+            if text.startswith(long):
+                return short + text.removeprefix(long)
+    return text
 
 
 def render_table(result: ResultTable, title: str = "") -> Table:
@@ -25,7 +42,7 @@ def render_table(result: ResultTable, title: str = "") -> Table:
     for column in result.columns:
         table.add_column(column, overflow="fold")
     for row in result.rows:
-        table.add_row(*(_text(t) for t in row))
+        table.add_row(*(_short(t) for t in row))
     table.caption = f"{len(result.rows)} row(s)"
     return table
 

@@ -99,3 +99,33 @@ def _typed(node):
     if isinstance(node, list):
         return [_typed(v) for v in node]
     return node
+
+
+def test_export_formats_round_trip(tmp_path, good_build):
+    import pyoxigraph as ox
+    from rdflib import Dataset, Graph
+
+    quads = (good_build.out_dir / "egkg.nq").read_bytes().count(b"\n")
+    for fmt in ("nq", "trig", "ttl", "jsonld"):
+        target = tmp_path / f"out.{fmt}"
+        result = run_egkg("export", "--format", fmt, "-o", target, "--build", good_build.out_dir)
+        assert result.returncode == 0, result.stderr
+        assert target.stat().st_size > 0
+    assert len(list(ox.parse(path=str(tmp_path / "out.trig"), format=ox.RdfFormat.TRIG))) == quads
+    union = {q.triple for q in ox.parse(path=str(tmp_path / "out.nq"), format=ox.RdfFormat.N_QUADS)}
+    assert len(Graph().parse(tmp_path / "out.ttl", format="turtle")) == len(union)
+    document = json.loads((tmp_path / "out.jsonld").read_text())
+    assert document["@context"]["startDate"] == "https://w3id.org/egkg/ontology#startDate"
+    assert document["@context"]["participant"]["@type"] == "@id"
+    reread, original = Dataset(), Dataset()
+    reread.parse(tmp_path / "out.jsonld", format="json-ld")
+    original.parse(tmp_path / "out.nq", format="nquads")
+    assert len(reread) == len(original)
+
+
+def test_export_refuses_unknown_format_and_keeps_target(tmp_path, good_build):
+    target = tmp_path / "keep.txt"
+    target.write_text("previous")
+    result = run_egkg("export", "--format", "xml", "-o", target, "--build", good_build.out_dir)
+    assert result.returncode == 2 and "unknown format 'xml'" in result.stderr
+    assert target.read_text() == "previous"
