@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test build validate java services clean
 
-run: $(STAMP)
+run: $(STAMP) java
 	$(BIN)/egkg build
 	$(BIN)/egkg checks
 	$(BIN)/egkg query who-coordinated-with --param "person=Edy Suharmanto"

@@ -1,4 +1,4 @@
-"""The build pipeline: records -> checks -> RDF -> SHACL -> N-Quads, TriG and the embedded store.
+"""The build pipeline: records -> checks -> RDF -> SHACL -> reasoning -> N-Quads, TriG and the store.
 
 Outputs are written to a staging directory and moved into place only when everything succeeded,
 so a failed or interrupted build leaves the previous build/ as it was.
@@ -21,13 +21,14 @@ from rdflib import Dataset
 from .errors import InputError, InputErrors, Problem
 from .mapping import map_corpus
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
+from .reason import INFERRED_GRAPH, Inference, infer
 from .records import Corpus, load_corpus
 from .serialize import to_nquads, to_oxigraph, to_trig
 from .store import create_store
 from .validate import Violation, shacl_violations, union_graph
 from .vocab import load_ontology
 
-__all__ = ["BuildResult", "ShaclViolations", "build", "check"]
+__all__ = ["BuildResult", "ShaclViolations", "build", "check", "reason_again", "write_outputs"]
 
 NQUADS = "egkg.nq"
 TRIG = "egkg.trig"
@@ -50,9 +51,11 @@ class BuildResult:
 
     corpus: Corpus
     dataset: Dataset
+    origins: dict = field(default_factory=dict)
     quads: list[ox.Quad] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
+    inference: Inference | None = None
 
 
 def _quiet(_: str) -> None:
@@ -71,32 +74,59 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
         violations = shacl_violations(union_graph(dataset), SHAPES_FILE, origins)
     if violations:
         raise ShaclViolations(violations)
-    return BuildResult(corpus=corpus, dataset=dataset, timings=timings)
+    return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings)
 
 
-def build(data_dir: Path, out_dir: Path, progress: Progress = _quiet) -> BuildResult:
-    """Check everything, then write N-Quads, TriG and the store under `out_dir` atomically."""
+def build(data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True) -> BuildResult:
+    """Check everything, reason (unless told not to), then write N-Quads, TriG and the store atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):
         result = check(data_dir, progress)
         timings = result.timings
-        with _timed(timings, "serialise", progress):
-            result.quads = to_oxigraph(result.dataset)
-            nquads = to_nquads(result.quads)
-            trig = to_trig(result.quads)
-        staging = out_dir / f".staging-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        try:
-            (staging / NQUADS).write_bytes(nquads)
-            (staging / TRIG).write_bytes(trig)
-            with _timed(timings, "load store", progress):
-                create_store(staging / STORE, result.quads)
-            _publish(staging, out_dir)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        result.quads = to_oxigraph(result.dataset)
+        if reason:
+            with _timed(timings, "reason", progress):
+                result.inference = infer(result.quads, result.origins)
+            result.quads = result.quads + result.inference.quads
+        write_outputs(out_dir, result.quads, timings, progress)
         result.out_dir = out_dir
         return result
+
+
+def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference, list[ox.Quad], dict[str, float]]:
+    """Recompute the inferred graph of an existing build and rewrite its outputs."""
+    nquads = out_dir / NQUADS
+    if not nquads.is_file():
+        raise InputError("no build here; run `egkg build` first", file=nquads)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out_dir):
+        timings: dict[str, float] = {}
+        curated = [
+            q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if q.graph_name != INFERRED_GRAPH
+        ]
+        with _timed(timings, "reason", progress):
+            inference = infer(curated)
+        quads = curated + inference.quads
+        write_outputs(out_dir, quads, timings, progress)
+        return inference, quads, timings
+
+
+def write_outputs(out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress) -> None:
+    """Serialise and load into a staging directory, then move everything into place."""
+    with _timed(timings, "serialise", progress):
+        nquads = to_nquads(quads)
+        trig = to_trig(quads)
+    staging = out_dir / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        (staging / NQUADS).write_bytes(nquads)
+        (staging / TRIG).write_bytes(trig)
+        with _timed(timings, "load store", progress):
+            create_store(staging / STORE, quads)
+        _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, out_dir: Path) -> None:

@@ -37,6 +37,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .build import ShaclViolations
+        from .reason import InconsistentGraph
 
         try:
             return command(*args, **kwargs)
@@ -48,6 +49,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 err.print(f"error: {problem.render()}", markup=False)
             err.print(f"{len(exc.problems)} problem(s); nothing was written", markup=False)
             raise typer.Exit(EXIT_INPUT) from None
+        except InconsistentGraph as exc:
+            for problem in exc.problems:
+                err.print(f"inconsistent: {problem.render()}", markup=False)
+            err.print(f"{len(exc.problems)} inconsistency(ies); nothing was written", markup=False)
+            raise typer.Exit(EXIT_VIOLATIONS) from None
         except ShaclViolations as exc:
             for violation in exc.violations:
                 err.print(f"violation: {violation.problem.render()}", markup=False)
@@ -73,16 +79,34 @@ def _progress(stage: str) -> None:
 
 @app.command()
 @reports_errors
-def build(data: DataOption = DATA_DIR, out_dir: OutOption = BUILD_DIR, quiet: Annotated[bool, typer.Option("--quiet", help="no progress or summary")] = False) -> None:
-    """Check the records and write build/egkg.nq, build/egkg.trig and the embedded store."""
+def build(
+    data: DataOption = DATA_DIR,
+    out_dir: OutOption = BUILD_DIR,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress or summary")] = False,
+    reason: Annotated[bool, typer.Option("--reason/--no-reason", help="derive the inferred graph (needs Java)")] = True,
+) -> None:
+    """Check the records, reason, and write build/egkg.nq, build/egkg.trig and the embedded store."""
     from .build import build as run_build
     from .summary import summary_table
 
-    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress)
+    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress, reason=reason)
     if not quiet:
         out.print(summary_table(result.quads))
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
         out.print(f"wrote {out_dir / 'egkg.nq'}, {out_dir / 'egkg.trig'}, {out_dir / 'store'} ({stages})")
+
+
+@app.command()
+@reports_errors
+def reason(build_dir: BuildOption = BUILD_DIR) -> None:
+    """Recompute the inferred graph of the existing build (rules, then HermiT) and rewrite it."""
+    from .build import reason_again
+
+    inference, quads, timings = reason_again(build_dir, progress=_progress)
+    for source, count in sorted(inference.counts.items()):
+        out.print(f"{count:6d}  {source}", markup=False)
+    stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items())
+    out.print(f"inferred graph: {len(inference.quads)} quads; build now {len(quads)} quads ({stages})", markup=False)
 
 
 @app.command()

@@ -42,7 +42,7 @@ def _id(text: str) -> Literal:
     return Literal(text, lang="id")
 
 
-Origins = dict[URIRef, tuple[str, "int | None", str]]
+Origins = dict[str, tuple[str, "int | None", str]]  # IRI -> (record file, line, field)
 
 
 def map_corpus(corpus: Corpus, ontology: Graph) -> tuple[Dataset, Origins]:
@@ -110,7 +110,7 @@ class _SourceMapper:
 
     def origin(self, iri: URIRef, path: tuple[str | int, ...]) -> URIRef:
         """Remember the first record that made `iri`, for validation messages."""
-        self.origins.setdefault(iri, (self.loaded.display, self.loaded.line(path), format_path(path)))
+        self.origins.setdefault(str(iri), (self.loaded.display, self.loaded.line(path), format_path(path)))
         return iri
 
     def add(self, subject: URIRef, predicate: URIRef, obj: object) -> None:

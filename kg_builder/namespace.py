@@ -17,18 +17,24 @@ class EGKG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/egkg/ontology#")
     _fail = True
 
+    ActingOfficial: URIRef
+    ActingPostHolding: URIRef
+    ActingRegionalHead: URIRef
     AdHocBody: URIRef
     AdministrativeLevel: URIRef
     AppointmentKind: URIRef
     Citation: URIRef
     City: URIRef
+    Coordination: URIRef
     Election: URIRef
+    ElectionBody: URIRef
     ElectionCommission: URIRef
     ElectionStage: URIRef
     ElectionSupervisor: URIRef
     ElectionType: URIRef
     EthicsCouncil: URIRef
     Evidence: URIRef
+    ForkopimdaSeat: URIRef
     Forum: URIRef
     GovernmentAgency: URIRef
     Indicator: URIRef
@@ -53,11 +59,16 @@ class EGKG(DefinedNamespace):
     PostHolding: URIRef
     Prosecution: URIRef
     Province: URIRef
+    ProvincialInstitution: URIRef
     Regency: URIRef
+    RegencyInstitution: URIRef
     Region: URIRef
     RegionalGovernment: URIRef
+    RegionalHeadPost: URIRef
     Regulation: URIRef
     RegulationType: URIRef
+    Rule: URIRef
+    SecurityOrLegalBody: URIRef
     Source: URIRef
     SourceError: URIRef
     SourceErrorKind: URIRef
@@ -78,6 +89,7 @@ class EGKG(DefinedNamespace):
     citesRegulation: URIRef
     concerns: URIRef
     concernsRegion: URIRef
+    coordinatedWith: URIRef
     correction: URIRef
     curatorNote: URIRef
     datePublished: URIRef
@@ -90,22 +102,28 @@ class EGKG(DefinedNamespace):
     endOffset: URIRef
     errorKind: URIRef
     evidence: URIRef
+    firstAttested: URIRef
+    firstDate: URIRef
     forElection: URIRef
     hasCitation: URIRef
     hasNameVariant: URIRef
     hasParticipation: URIRef
+    hasSeat: URIRef
     headline: URIRef
     holder: URIRef
+    holds: URIRef
     honorificPrefix: URIRef
     inCapacityOf: URIRef
     inLanguage: URIRef
     inRegion: URIRef
     inSource: URIRef
-    institution: URIRef
     indicator: URIRef
+    institution: URIRef
     issuer: URIRef
     jurisdiction: URIRef
     kemendagriCode: URIRef
+    lastAttested: URIRef
+    lastDate: URIRef
     level: URIRef
     meeting: URIRef
     meetingKind: URIRef
@@ -117,6 +135,8 @@ class EGKG(DefinedNamespace):
     parentRegion: URIRef
     partOfElection: URIRef
     participant: URIRef
+    participatesIn: URIRef
+    party: URIRef
     portfolio: URIRef
     post: URIRef
     postIn: URIRef
@@ -131,6 +151,9 @@ class EGKG(DefinedNamespace):
     reportedAt: URIRef
     represents: URIRef
     role: URIRef
+    ruleFile: URIRef
+    sharedCount: URIRef
+    sharedMeeting: URIRef
     stageKind: URIRef
     stageOf: URIRef
     startDate: URIRef

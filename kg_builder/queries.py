@@ -53,7 +53,10 @@ class LibraryQuery:
         return self.topic == "checks"
 
 
-def parse_query_file(path: Path) -> LibraryQuery:
+QUERY_KEYS = ("summary", "description", "params", "returns")
+
+
+def parse_query_file(path: Path, required: tuple[str, ...] = QUERY_KEYS) -> LibraryQuery:
     """Read one .rq file; a bad header is an error naming the file (never silently dropped)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -72,14 +75,14 @@ def parse_query_file(path: Path) -> LibraryQuery:
         raise InputError(f"header is not valid YAML: {exc}", file=path, line=1) from exc
     if not isinstance(header, dict):
         raise InputError("header must be a YAML mapping", file=path, line=1)
-    for key in ("summary", "description", "params", "returns"):
+    for key in required:
         if key not in header:
             raise InputError(f"header lacks '{key}'", file=path, field=key)
     summary = str(header["summary"])
     if " / " not in summary:
         raise InputError("summary must read 'Indonesian / English'", file=path, field="summary")
     params: dict[str, Param] = {}
-    for name, spec in (header["params"] or {}).items():
+    for name, spec in (header.get("params") or {}).items():
         spec = spec or {}
         kind = spec.get("type")
         if kind not in PARAM_TYPES:
@@ -98,7 +101,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
     return LibraryQuery(
         name=path.stem, topic=path.parent.name, path=path, summary=summary,
         description=" ".join(str(header["description"]).split()), params=params,
-        returns=tuple(header["returns"] or ()), text=text,
+        returns=tuple(header.get("returns") or ()), text=text,
     )
 
 

@@ -1,17 +1,53 @@
-"""OWL reasoning with owlready2 and HermiT: consistency of the ontology (and, later, the data)."""
+"""Reasoning: SPARQL rules and HermiT (owlready2) derive the inferred graph, with PROV-O provenance.
+
+The curated graphs are never changed. Rules in ontology/rules/ run first (in file order, each seeing
+the ones before); HermiT then classifies individuals with the ontology's class definitions. Every
+inferred triple is traced to the rule or class axiom that produced it, and the whole graph is
+checked for consistency (HermiT plus queries/checks) before anything is written.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import InputError
+from .errors import InputError, Problem
+from .paths import PROJECT_ROOT
+from .queries import parse_query_file
 
-__all__ = ["ConsistencyReport", "find_java", "hermit_consistency"]
+__all__ = [
+    "INFERRED_GRAPH", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
+    "hermit_consistency", "infer", "load_rules",
+]
+
+ID = "https://w3id.org/egkg/id/"
+EGKG = "https://w3id.org/egkg/ontology#"
+INFERRED_GRAPH = ox.NamedNode(ID + "graph/inferred")
+RULES_DIR = PROJECT_ROOT / "ontology" / "rules"
+CHECKS_DIR = PROJECT_ROOT / "queries" / "checks"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_STATEMENT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement")
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_PREDICATE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate")
+RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+RULE_CLASS = ox.NamedNode(EGKG + "Rule")
+RULE_FILE = ox.NamedNode(EGKG + "ruleFile")
+# What HermiT does not need to classify: the gazetteer, quotes and page furniture.
+SKIPPED_GRAPHS = {ID + "graph/gazetteer"}
+SKIPPED_SUBJECTS = (ID + "evidence/", ID + "furniture/")
+SKIPPED_PREDICATES = {EGKG + "evidence", EGKG + "quote"}
+# Nodes minted by rules carry their provenance themselves instead of per-triple statements.
+MINTED_PREFIXES = (ID + "coordination/",)
 
 
 @dataclass(frozen=True)
@@ -23,37 +59,277 @@ class ConsistencyReport:
     message: str = ""
 
 
+class InconsistentGraph(Exception):
+    """The curated graph plus what follows from it contradicts the ontology or a data-quality rule."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One SPARQL CONSTRUCT rule file."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    text: str
+
+    @property
+    def iri(self) -> ox.NamedNode:
+        return ox.NamedNode(f"{ID}rule/{self.name}")
+
+
+@dataclass
+class Inference:
+    """The inferred graph's quads and how many triples each rule or axiom gave."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
 def find_java() -> str:
     """The java executable owlready2 should run; a clear error when there is none."""
     java = shutil.which("java")
     if java is None:
         raise InputError(
             "no Java runtime found; the reasoners (HermiT, Pellet) need Java 11+: "
-            "run `make java` or `apt-get install default-jre-headless`",
+            "run `make java` (installs default-jre-headless) or use `egkg build --no-reason`",
             file="java",
         )
     return java
 
 
+def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
+    """Rule files in name order; a bad header is an error naming the file."""
+    rules = []
+    for path in sorted(directory.glob("*.rq")):
+        parsed = parse_query_file(path, required=("summary", "description", "implements"))
+        rules.append(Rule(path.stem, path, parsed.summary, parsed.description, parsed.text))
+    return rules
+
+
+def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = True) -> Inference:
+    """Everything that follows from `quads`; raise InconsistentGraph when something contradicts."""
+    origins = origins or {}
+    result = Inference()
+    store = ox.Store()
+    store.bulk_extend(quads)
+    asserted = {q.triple for q in quads}
+    produced: dict[ox.Triple, ox.NamedNode] = {}
+    minted: dict[ox.NamedNode, ox.NamedNode] = {}
+    rules = load_rules()
+    start = time.perf_counter()
+    for rule in rules:
+        try:
+            triples = list(store.query(rule.text, use_default_graph_as_union=True))
+        except SyntaxError as exc:
+            raise InputError(f"rule is not valid SPARQL: {exc}", file=rule.path) from None
+        new = [t for t in triples if t not in asserted and t not in produced]
+        for triple in new:
+            produced[triple] = rule.iri
+            if isinstance(triple.subject, ox.NamedNode) and triple.subject.value.startswith(MINTED_PREFIXES):
+                minted[triple.subject] = rule.iri
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in new)
+        result.counts[rule.name] = len(new)
+    result.timings["rules"] = time.perf_counter() - start
+    if hermit:
+        start = time.perf_counter()
+        classified = _hermit_classify(quads, store, origins)
+        for triple, axiom in classified.items():
+            if triple not in asserted and triple not in produced:
+                produced[triple] = axiom
+                result.counts[axiom.value.removeprefix(EGKG)] = result.counts.get(axiom.value.removeprefix(EGKG), 0) + 1
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in classified)
+        result.timings["HermiT"] = time.perf_counter() - start
+    start = time.perf_counter()
+    _run_checks(store, origins)
+    result.timings["consistency checks"] = time.perf_counter() - start
+    result.quads = _with_provenance(produced, minted, rules)
+    return result
+
+
+def _with_provenance(
+    produced: dict[ox.Triple, ox.NamedNode], minted: dict[ox.NamedNode, ox.NamedNode], rules: list[Rule]
+) -> list[ox.Quad]:
+    """Inferred triples plus, for each, an rdf:Statement derived from its rule or axiom."""
+    quads = []
+    for rule in rules:
+        quads += [
+            ox.Quad(rule.iri, RDF_TYPE, RULE_CLASS, INFERRED_GRAPH),
+            *(ox.Quad(rule.iri, RDFS_LABEL, ox.Literal(text.strip(), language=lang), INFERRED_GRAPH)
+              for text, lang in zip(rule.summary.split(" / ", 1), ("id", "en"))),
+            ox.Quad(rule.iri, RDFS_COMMENT, ox.Literal(rule.description, language="en"), INFERRED_GRAPH),
+            ox.Quad(rule.iri, RULE_FILE, ox.Literal(str(rule.path.relative_to(PROJECT_ROOT))), INFERRED_GRAPH),
+        ]
+    for node, source in minted.items():
+        quads.append(ox.Quad(node, PROV_DERIVED, source, INFERRED_GRAPH))
+    for triple, source in produced.items():
+        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH))
+        if triple.subject in minted:
+            continue  # traced through the node's own prov:wasDerivedFrom
+        # A content hash of the triple: the same inference always gets the same statement IRI.
+        digest = hashlib.sha256(f"{triple.subject} {triple.predicate} {triple.object}".encode()).hexdigest()[:24]
+        statement = ox.NamedNode(f"{ID}inference/{digest}")
+        quads += [
+            ox.Quad(statement, RDF_TYPE, RDF_STATEMENT, INFERRED_GRAPH),
+            ox.Quad(statement, RDF_SUBJECT, triple.subject, INFERRED_GRAPH),
+            ox.Quad(statement, RDF_PREDICATE, triple.predicate, INFERRED_GRAPH),
+            ox.Quad(statement, RDF_OBJECT, triple.object, INFERRED_GRAPH),
+            ox.Quad(statement, PROV_DERIVED, source, INFERRED_GRAPH),
+        ]
+    return quads
+
+
+def _hermit_input(quads: list[ox.Quad]) -> bytes:
+    """The ontology and the curated facts HermiT needs, as N-Triples (owlready2 reads no Turtle)."""
+    keep = []
+    for quad in quads:
+        if quad.graph_name.value in SKIPPED_GRAPHS or quad.predicate.value in SKIPPED_PREDICATES:
+            continue
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(SKIPPED_SUBJECTS):
+            continue
+        keep.append(quad.triple)
+    return ox.serialize(sorted(set(keep), key=str), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _hermit_classify(quads: list[ox.Quad], store: ox.Store, origins: dict) -> dict[ox.Triple, ox.NamedNode]:
+    """rdf:type triples HermiT infers for our individuals, each with the class whose axiom fired."""
+    import owlready2  # imported here: owlready2 sets up its quadstore at import time
+
+    owlready2.JAVA_EXE = find_java()
+    with tempfile.TemporaryDirectory(prefix="egkg-reason-") as tmp:
+        path = Path(tmp) / "input.nt"
+        path.write_bytes(_hermit_input(quads))
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load()
+        inferred = world.get_ontology(INFERRED_GRAPH.value)
+        try:
+            with inferred:
+                # xsd:date and xsd:gYear are outside the OWL 2 datatype map; HermiT must skip them.
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                               ignore_unsupported_datatypes=True)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            world.close()
+            raise InconsistentGraph(_explain_inconsistency(store, origins)) from None
+        candidates = []
+        parents: dict[str, set[str]] = {}
+        for s, p, o in world.as_rdflib_graph().get_context(inferred):
+            subject, predicate, obj = str(s), str(p), str(o)
+            if predicate == RDF_TYPE.value and subject.startswith(ID) and obj.startswith(EGKG):
+                candidates.append((ox.NamedNode(subject), ox.NamedNode(obj)))
+            elif predicate.endswith("#subClassOf") and subject.startswith(EGKG) and obj.startswith(EGKG):
+                parents.setdefault(subject, set()).add(obj)
+        world.close()
+    # owlready2 reports only the most specific types; add the defined superclasses HermiT proved
+    # (an acting regional head is an acting official; a regional-head post is a Forkopimda seat).
+    for node, cls in list(candidates):
+        todo, seen = [cls.value], set()
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+                    candidates.append((node, ox.NamedNode(parent)))
+    # Keep what is new: drop types the asserted types already give through rdfs:subClassOf
+    # (HermiT saw no gazetteer, so it re-derives "region/74 is a Region" from property ranges).
+    known = EXPLAIN_KNOWN_TYPE
+    return {
+        ox.Triple(node, RDF_TYPE, cls): cls
+        for node, cls in candidates
+        if not store.query(known, use_default_graph_as_union=True, substitutions={ox.Variable("node"): node, ox.Variable("cls"): cls})
+    }
+
+
+EXPLAIN_KNOWN_TYPE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?node a ?asserted . ?asserted rdfs:subClassOf* ?cls }
+"""
+
+
+EXPLAIN_DISJOINT = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?node ?first ?second ?graph WHERE {
+  ?first owl:disjointWith ?second .
+  ?node a/rdfs:subClassOf* ?first .
+  ?node a/rdfs:subClassOf* ?second .
+  OPTIONAL { GRAPH ?graph { ?node a ?type } }
+}
+ORDER BY ?node ?graph
+"""
+
+
+def _explain_inconsistency(store: ox.Store, origins: dict) -> list[Problem]:
+    """Name what HermiT's 'inconsistent' is about: individuals in two disjoint classes."""
+    problems = []
+    for row in store.query(EXPLAIN_DISJOINT, use_default_graph_as_union=True):
+        node = row["node"].value
+        graph = row["graph"].value if row["graph"] is not None else ""
+        problems.append(_problem(node, graph, origins,
+                                 f"<{node}> is both {_short(row['first'].value)} and {_short(row['second'].value)}, "
+                                 "which the ontology declares disjoint"))
+    if not problems:
+        problems.append(Problem("(graph)", None, "", "HermiT found the graph inconsistent; no disjointness clash "
+                                "explains it (run `egkg reason` on a smaller selection to isolate it)"))
+    return problems
+
+
+def _run_checks(store: ox.Store, origins: dict) -> None:
+    """queries/checks/*-violation.rq over data plus inferences; any row makes the graph inconsistent."""
+    problems = []
+    for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
+        check = parse_query_file(path)
+        solutions = store.query(check.text, use_default_graph_as_union=True)
+        columns = [v.value for v in solutions.variables]
+        for row in solutions:
+            values = [row[c].value for c in columns if row[c] is not None]
+            node = next((v for v in values if v in origins), values[0] if values else "")
+            others = [v for v in values if v != node and v in origins]
+            where = "; also " + ", ".join(f"{origins[o][0]}:{origins[o][1]} {origins[o][2]}" for o in others) if others else ""
+            problems.append(_problem(node, "", origins, f"{check.summary.split(' / ')[-1]}: "
+                                     + ", ".join(_short(v) for v in values) + where))
+    if problems:
+        raise InconsistentGraph(problems)
+
+
+def _problem(node: str, graph: str, origins: dict, message: str) -> Problem:
+    if node in origins:
+        file, line, path = origins[node]
+        return Problem(file, line, path, message)
+    return Problem(graph or "(graph)", None, "", message)
+
+
+def _short(iri: str) -> str:
+    for prefix, short in ((EGKG, "egkg:"), (ID, "id:")):
+        if iri.startswith(prefix):
+            return short + iri.removeprefix(prefix)
+    return iri
+
+
 def hermit_consistency(graph: Graph, *, memory_mb: int = 2000) -> ConsistencyReport:
     """Load `graph` into a fresh owlready2 world and ask HermiT whether it is consistent."""
-    import owlready2  # imported here: owlready2 sets up its quadstore at import time
+    import owlready2
 
     owlready2.JAVA_EXE = find_java()
     owlready2.reasoning.JAVA_MEMORY = memory_mb
     with tempfile.TemporaryDirectory(prefix="egkg-owl-") as tmp:
-        # owlready2 reads RDF/XML, OWL/XML and N-Triples, not Turtle.
         path = Path(tmp) / "input.nt"
         graph.serialize(path, format="nt", encoding="utf-8")
         world = owlready2.World()
         ontology = world.get_ontology(path.as_uri()).load()
         try:
             with ontology:
-                # xsd:date and xsd:gYear are outside the OWL 2 datatype map; HermiT must skip them.
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
                                                ignore_unsupported_datatypes=True)
-        except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ConsistencyReport(False, (), str(exc).strip().splitlines()[-1] if str(exc).strip() else "inconsistent")
+        except owlready2.OwlReadyInconsistentOntologyError:
+            world.close()
+            return ConsistencyReport(False, (), "inconsistent")
         unsatisfiable = tuple(sorted(cls.iri for cls in world.inconsistent_classes()))
         world.close()
         return ConsistencyReport(not unsatisfiable, unsatisfiable)
+
+

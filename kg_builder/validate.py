@@ -60,7 +60,7 @@ def shacl_violations(data: Graph, shapes_file: Path, origins: Origins) -> list[V
         message = str(report.value(result, SH.resultMessage) or "violates a shape")
         path_iri = str(path) if isinstance(path, URIRef) else ""
         shown = _short_iri(path_iri) if path_iri else "(node)"
-        file, line, field = origins.get(focus, ("(graph)", None, ""))
+        file, line, field = origins.get(str(focus), ("(graph)", None, ""))
         where = f"{field} " if field else ""
         problem = Problem(file, line, f"{where}<{focus}>".strip(), f"{shown}: {message}")
         violations.append(Violation(str(focus), path_iri, message, problem))

@@ -43,7 +43,7 @@ def test_named_graphs_are_visible(endpoint):
     client = SPARQLWrapper(f"{endpoint}/query")
     client.setQuery("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     client.setReturnFormat(JSON)
-    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "7"
+    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "8"  # 5 sources, ontology, gazetteer, inferred
 
 
 def test_updates_are_refused(endpoint):

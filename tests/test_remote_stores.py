@@ -48,7 +48,7 @@ def test_oxigraph_server_by_graph_store_protocol(tmp_path, good_build, embedded)
     with oxigraph_server(tmp_path / "remote-store") as base:
         pushed = run_egkg("push", "--graph-store", f"{base}/store", "--build", good_build.out_dir)
         assert pushed.returncode == 0, pushed.stderr
-        assert "in 7 named graphs" in pushed.stdout
+        assert "in 8 named graphs" in pushed.stdout
         remote = RemoteEngine(f"{base}/query")
         assert quad_count(remote) == len(embedded.store)
         assert_library_matches(remote, embedded)
