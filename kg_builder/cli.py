@@ -300,15 +300,100 @@ def push(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="nq, trig, ttl (union of graphs) or jsonld")],
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
+    graph: Annotated[str, typer.Option("--graph", help="for network formats: persons, institutions or meetings")] = "persons",
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
-    """Write the built graph in another format."""
+    """Write the built graph: RDF (nq, trig, ttl, jsonld) or a network (graphml, gexf, csv)."""
     from .export import RDF_FORMATS, export_rdf
+    from .network_export import NETWORK_FORMATS, export_network
 
-    if fmt not in RDF_FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", field="--format")
-    export_rdf(build_dir, fmt, output)
+    if fmt in RDF_FORMATS:
+        export_rdf(build_dir, fmt, output)
+    elif fmt in NETWORK_FORMATS:
+        export_network(make_default_engine(build_dir), graph, fmt, output)
+    else:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS + NETWORK_FORMATS)}", field="--format")
     out.print(f"wrote {output}")
+
+
+network_app = typer.Typer(help="Network analysis of who coordinated with whom.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("stats")
+@reports_errors
+def network_stats(
+    top: Annotated[int, typer.Option("--top", help="rows per table")] = 15,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="first meeting date (YYYY-MM-DD)")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="last meeting date (YYYY-MM-DD)")] = None,
+    build_dir: BuildOption = BUILD_DIR,
+) -> None:
+    """Degree, weighted degree, betweenness, communities and brokers of the coordination network."""
+    from rich.table import Table
+
+    from .network import brokers, fetch_participations, fetch_posts, measures, person_graph
+
+    _check_dates(date_from, date_to)
+    engine = make_default_engine(build_dir)
+    participations = fetch_participations(engine, date_from, date_to)
+    graph = person_graph(participations, fetch_posts(engine))
+    scores = measures(graph)
+    table = Table(title=f"persons: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    for column in ("person", "degree", "weighted degree", "betweenness", "community"):
+        table.add_column(column)
+    ranked = sorted(scores, key=lambda n: (-scores[n]["betweenness"], -scores[n]["weighted_degree"], n))[:top]
+    for node in ranked:
+        m = scores[node]
+        table.add_row(graph.nodes[node]["label"], str(m["degree"]), str(m["weighted_degree"]),
+                      f"{m['betweenness']:.3f}", str(m["community"]))
+    out.print(table)
+    broker_table = Table(title="brokers between election bodies and security/legal bodies")
+    broker_table.add_column("participant")
+    broker_table.add_column("election-security pairs cut off")
+    found = brokers(participations, top)
+    for _, label, lost in found:
+        broker_table.add_row(label, str(lost))
+    if not found:
+        broker_table.caption = "none: no single participant's removal disconnects them (each meeting is a clique)"
+    out.print(broker_table)
+
+
+def _check_dates(*days: Optional[str]) -> None:
+    import datetime as dt
+
+    for day in days:
+        if day is None:
+            continue
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            raise InputError(f"{day!r} is not a date; write YYYY-MM-DD", field="--from/--to") from None
+
+
+def make_default_engine(build_dir: Path):
+    from .engines import OxigraphEngine
+
+    return OxigraphEngine(build_dir / "store")
+
+
+@app.command()
+@reports_errors
+def viz(
+    date_from: Annotated[Optional[str], typer.Option("--from", help="first meeting date (YYYY-MM-DD)")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="last meeting date (YYYY-MM-DD)")] = None,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", help="keep the most connected nodes per page")] = 2000,
+    build_dir: BuildOption = BUILD_DIR,
+    views_dir: Annotated[Optional[Path], typer.Option("--views", help="where to write (default BUILD/views)")] = None,
+) -> None:
+    """Write the interactive views (coordination, institutions, meetings, timeline, index)."""
+    from .views import write_views
+
+    _check_dates(date_from, date_to)
+    target = views_dir or build_dir / "views"
+    drawn = write_views(make_default_engine(build_dir), target, date_from=date_from, date_to=date_to, max_nodes=max_nodes)
+    for page, (nodes, edges) in drawn.items():
+        out.print(f"{target / page}: {nodes} nodes, {edges} edges", markup=False)
+    out.print(f"open {target / 'index.html'}", markup=False)
 
 
 @app.command()

@@ -1,0 +1,264 @@
+"""RDF -> networkx: coordination projections built from SPARQL results, and their measures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .engines import Engine
+
+__all__ = ["Participation", "bipartite_graph", "brokers", "fetch_participations", "fetch_posts", "institution_graph", "party_graph",
+           "measures", "person_graph", "typed_graph"]
+
+ID = "https://w3id.org/egkg/id/"
+PARTICIPATIONS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?participation ?meeting ?meetingLabel ?date ?place ?province ?party ?partyLabel ?partyType
+       ?post ?kind ?institution ?institutionLabel ?institutionType ?source ?sourceTitle ?quote
+WHERE {
+  ?participation egkg:meeting ?meeting ; egkg:participant ?party ; egkg:evidence ?evidence .
+  ?evidence egkg:inSource ?source ; egkg:quote ?quote .
+  ?source egkg:headline ?sourceTitle .
+  ?meeting rdfs:label ?meetingLabel ; egkg:startDate ?date .
+  OPTIONAL { ?meeting egkg:inRegion ?where . ?where rdfs:label ?place .
+             OPTIONAL { ?where egkg:parentRegion/rdfs:label ?province } }
+  ?party rdfs:label ?partyLabel ; a ?type .
+  FILTER(?type IN (egkg:Person, egkg:Post) || EXISTS { ?type rdfs:subClassOf egkg:Organization })
+  BIND(STRAFTER(STR(?type), "#") AS ?partyType)
+  OPTIONAL { ?participation egkg:inCapacityOf ?post }
+  OPTIONAL { ?participation egkg:appointmentKind/skos:notation ?kind }
+  OPTIONAL { ?holding egkg:holder ?party ; egkg:post ?post ; egkg:appointmentKind/skos:notation ?kind }
+  OPTIONAL { ?participation egkg:institution ?institution . ?institution a ?itype ; rdfs:label ?institutionLabel .
+             FILTER EXISTS { ?itype rdfs:subClassOf egkg:Organization }
+             BIND(STRAFTER(STR(?itype), "#") AS ?institutionType) }
+}
+"""
+POSTS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?holder ?postLabel ?kind WHERE {
+  ?holding egkg:holder ?holder ; egkg:post/rdfs:label ?postLabel ; egkg:appointmentKind/skos:notation ?kind .
+}
+"""
+ACTING = {"Pj", "Pjs", "Plh", "Plt"}
+ELECTION_TYPES = {"ElectionCommission", "ElectionSupervisor", "EthicsCouncil"}
+SECURITY_TYPES = {"Police", "Military", "Prosecution"}
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One party at one meeting, with what the graph says about the occasion and the evidence."""
+
+    meeting: str
+    meeting_label: str
+    date: str
+    place: str
+    province: str
+    party: str
+    party_label: str
+    party_type: str
+    institution: str
+    institution_label: str
+    institution_type: str
+    kind: str
+    source: str
+    source_title: str
+    quote: str
+
+
+def fetch_participations(engine: Engine, date_from: str | None = None, date_to: str | None = None) -> list[Participation]:
+    """Every participation (optionally within a date window) from the store, one per evidence quote."""
+    rows = engine.select(PARTICIPATIONS)
+    index = {c: i for i, c in enumerate(rows.columns)}
+
+    def value(row, column: str) -> str:
+        term = row[index[column]]
+        return term.value if term is not None else ""
+
+    found = set()
+    for row in rows.rows:
+        date = value(row, "date")
+        if (date_from and date < date_from) or (date_to and date > date_to):
+            continue
+        found.add(Participation(
+            meeting=value(row, "meeting"), meeting_label=value(row, "meetingLabel"), date=date,
+            place=value(row, "place"), province=value(row, "province"), party=value(row, "party"),
+            party_label=value(row, "partyLabel"), party_type=value(row, "partyType"),
+            institution=value(row, "institution"), institution_label=value(row, "institutionLabel"),
+            institution_type=value(row, "institutionType"),
+            kind=value(row, "kind"), source=value(row, "source"), source_title=value(row, "sourceTitle"),
+            quote=value(row, "quote"),
+        ))
+    return sorted(found, key=lambda p: (p.date, p.meeting, p.party, p.institution, p.source, p.quote))
+
+
+def fetch_posts(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """Person IRI -> [(post label, appointment kind)]."""
+    posts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for holder, label, kind in engine.select(POSTS).rows:
+        posts[holder.value].append((label.value, kind.value))
+    return {k: sorted(set(v)) for k, v in posts.items()}
+
+
+def _meeting_record(p: Participation) -> dict[str, str]:
+    return {"meeting": p.meeting, "label": p.meeting_label, "date": p.date, "place": p.place,
+            "source": p.source_title, "quote": p.quote}
+
+
+def _pair_graph(participations: list[Participation], key, label, kind) -> nx.Graph:
+    """Nodes are what `key` maps a participation to; edges join nodes that shared a meeting."""
+    graph = nx.Graph()
+    by_meeting: dict[str, dict[str, Participation]] = defaultdict(dict)
+    for p in participations:
+        node = key(p)
+        if not node:
+            continue
+        if node not in graph:
+            graph.add_node(node, label=label(p), type=kind(p), institution_type=p.institution_type,
+                           provinces=set(), kinds=set(), posts=[])
+        if p.province or p.place:
+            graph.nodes[node]["provinces"].add(p.province or p.place)
+        if p.kind:
+            graph.nodes[node]["kinds"].add(p.kind)
+        by_meeting[p.meeting].setdefault(node, p)
+    for meeting, present in by_meeting.items():
+        nodes = sorted(present)
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                if not graph.has_edge(a, b):
+                    graph.add_edge(a, b, weight=0, meetings=[], first=None, last=None)
+                edge = graph.edges[a, b]
+                record = _meeting_record(present[a])
+                edge["meetings"].append(record)
+                edge["weight"] = len({m["meeting"] for m in edge["meetings"]})
+                edge["first"] = min(filter(None, (edge["first"], record["date"])))
+                edge["last"] = max(filter(None, (edge["last"], record["date"])))
+    for node in graph.nodes:
+        data = graph.nodes[node]
+        data["provinces"] = sorted(data["provinces"])
+        data["kinds"] = sorted(data["kinds"])
+        data["acting"] = bool(set(data["kinds"]) & ACTING)
+    return graph
+
+
+def person_graph(participations: list[Participation], posts: dict[str, list[tuple[str, str]]] | None = None) -> nx.Graph:
+    """Persons who sat in the same meetings, weighted by the number of shared meetings."""
+    persons = [p for p in participations if p.party_type == "Person"]
+    graph = _pair_graph(persons, key=lambda p: p.party, label=lambda p: p.party_label, kind=lambda p: "Person")
+    for node in graph.nodes:
+        graph.nodes[node]["posts"] = [f"{label} ({kind})" for label, kind in (posts or {}).get(node, [])]
+        types = sorted({p.institution_type for p in persons if p.party == node and p.institution_type})
+        graph.nodes[node]["institution_type"] = types[0] if types else "Unknown"
+    return graph
+
+
+def party_graph(participations: list[Participation], posts: dict[str, list[tuple[str, str]]] | None = None) -> nx.Graph:
+    """Every party (person, institution, post without a named holder) linked by shared meetings."""
+    graph = _pair_graph(participations, key=lambda p: p.party, label=lambda p: p.party_label,
+                        kind=lambda p: p.party_type)
+    for node in graph.nodes:
+        data = graph.nodes[node]
+        data["posts"] = [f"{label} ({kind})" for label, kind in (posts or {}).get(node, [])]
+        if data["type"] == "Person" or data["type"] == "Post":
+            types = sorted({p.institution_type for p in participations if p.party == node and p.institution_type})
+            data["institution_type"] = types[0] if types else "Unknown"
+        else:
+            data["institution_type"] = data["type"]
+    return graph
+
+
+def institution_graph(participations: list[Participation]) -> nx.Graph:
+    """Institutions present (directly or through representatives) at the same meetings."""
+    return _pair_graph(participations, key=lambda p: p.institution,
+                       label=lambda p: p.institution_label, kind=lambda p: p.institution_type or "Organization")
+
+
+def bipartite_graph(participations: list[Participation]) -> nx.Graph:
+    """Participants on one side, meetings on the other."""
+    graph = nx.Graph()
+    for p in participations:
+        graph.add_node(p.meeting, bipartite=1, label=p.meeting_label, type="Meeting", date=p.date, place=p.place)
+        if p.party not in graph:
+            graph.add_node(p.party, bipartite=0, label=p.party_label, type=p.party_type,
+                           institution_type=p.institution_type or p.party_type, kinds=set())
+        if p.kind:
+            graph.nodes[p.party]["kinds"].add(p.kind)
+        if not graph.has_edge(p.party, p.meeting):
+            graph.add_edge(p.party, p.meeting, sources=[])
+        graph.edges[p.party, p.meeting]["sources"].append({"source": p.source_title, "quote": p.quote})
+    for node, data in graph.nodes(data=True):
+        if "kinds" in data:
+            data["kinds"] = sorted(data["kinds"])
+            data["acting"] = bool(set(data["kinds"]) & ACTING)
+    return graph
+
+
+def typed_graph(engine: Engine) -> nx.MultiDiGraph:
+    """Every link between things under https://w3id.org/egkg/id/ (not evidence), typed by predicate."""
+    rows = engine.select("""
+        SELECT ?s ?p ?o ?sType ?oType WHERE {
+          ?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?s), "https://w3id.org/egkg/id/")
+                            && STRSTARTS(STR(?o), "https://w3id.org/egkg/id/")
+                            && !CONTAINS(STR(?s), "/evidence/") && !CONTAINS(STR(?o), "/evidence/")
+                            && !CONTAINS(STR(?s), "/inference/") && !CONTAINS(STR(?o), "/graph/"))
+          OPTIONAL { ?s a ?sType } OPTIONAL { ?o a ?oType }
+        }""")
+    graph = nx.MultiDiGraph()
+    for s, p, o, s_type, o_type in rows.rows:
+        for node, kind in ((s, s_type), (o, o_type)):
+            if node.value not in graph:
+                graph.add_node(node.value, type=kind.value.rsplit("#", 1)[-1] if kind else "")
+        if not graph.has_edge(s.value, o.value, key=p.value):
+            graph.add_edge(s.value, o.value, key=p.value, predicate=p.value)
+    return graph
+
+
+def measures(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Degree, weighted degree, betweenness and Louvain community of every node."""
+    betweenness = nx.betweenness_centrality(graph, weight=None, normalized=True) if graph.number_of_nodes() else {}
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=seed) if graph.number_of_edges() else []
+    community_of = {node: index for index, members in enumerate(sorted(communities, key=lambda c: sorted(c))) for node in members}
+    return {
+        node: {
+            "degree": graph.degree(node),
+            "weighted_degree": graph.degree(node, weight="weight"),
+            "betweenness": betweenness.get(node, 0.0),
+            "community": community_of.get(node, -1),
+        }
+        for node in graph.nodes
+    }
+
+
+def brokers(participations: list[Participation], top: int = 10) -> list[tuple[str, str, int]]:
+    """Participants whose removal cuts the most election-body/security-body connections.
+
+    Built on the graph of all parties (persons, institutions, posts); a pair counts as connected when
+    a path joins them. Returns (party, label, pairs disconnected by removing it), largest first.
+    """
+    graph = _pair_graph(participations, key=lambda p: p.party, label=lambda p: p.party_label,
+                        kind=lambda p: p.institution_type or p.party_type)
+    election = {n for n in graph if graph.nodes[n]["type"] in ELECTION_TYPES}
+    security = {n for n in graph if graph.nodes[n]["type"] in SECURITY_TYPES}
+
+    def connected_pairs(g: nx.Graph) -> int:
+        total = 0
+        for component in nx.connected_components(g):
+            total += len(component & election) * len(component & security)
+        return total
+
+    baseline = connected_pairs(graph)
+    scores = []
+    for node in graph.nodes:
+        if node in election or node in security:
+            continue
+        reduced = graph.copy()
+        reduced.remove_node(node)
+        lost = baseline - connected_pairs(reduced)
+        if lost > 0:
+            scores.append((node, graph.nodes[node]["label"], lost))
+    return sorted(scores, key=lambda s: (-s[2], s[1], s[0]))[:top]
