@@ -12,7 +12,8 @@ run: $(STAMP) java
 	$(BIN)/egkg query who-coordinated-with --param "person=Edy Suharmanto"
 	$(BIN)/egkg query acting-heads-met-security --param days=30
 	$(BIN)/egkg query regulation-chain
-	@echo "More questions: $(BIN)/egkg query list ; endpoint: $(BIN)/egkg serve"
+	$(BIN)/egkg viz
+	@echo "Views: build/views/index.html ; more questions: $(BIN)/egkg query list ; endpoint: $(BIN)/egkg serve"
 
 test: $(STAMP) java services
 	$(BIN)/python -m pytest
@@ -37,6 +38,7 @@ java:
 # The remote-store tests start OpenLink Virtuoso on loopback; install its server binary when missing.
 services:
 	@bash scripts/virtuoso.sh install
+	@bash scripts/ensure-chromium.sh
 
 clean:
 	rm -rf build .pytest_cache

@@ -61,12 +61,6 @@ VIS_READY = (
     " && (!network.physics || !network.physics.options.enabled || network.physics.stabilized)"
 )
 
-needs_browser = pytest.mark.skipif(
-    os.environ.get("EGKG_SKIP_BROWSER") == "1" and not CHROMIUM.exists(),
-    reason="EGKG_SKIP_BROWSER=1 and no Chromium (scripts/ensure-chromium.sh installs it)",
-)
-
-
 def chromium_available() -> bool:
     """True if Debian's Chromium and the playwright package are both installed."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
@@ -76,6 +70,14 @@ def chromium_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+# Mark browser tests with this: they FAIL when Chromium or playwright is missing, unless
+# EGKG_SKIP_BROWSER=1 is set, and only then are they skipped.
+needs_browser = pytest.mark.skipif(
+    os.environ.get("EGKG_SKIP_BROWSER") == "1" and not chromium_available(),
+    reason="EGKG_SKIP_BROWSER=1 and no Chromium/playwright (scripts/ensure-chromium.sh installs Chromium)",
+)
 
 
 def is_external(url: str) -> bool:
@@ -163,15 +165,17 @@ class BrowserPage:
 
 
 def _wait_truthy(visit: BrowserPage, expression: str, timeout: float) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    # Poll with page.evaluate (CDP, exempt from the page's CSP): wait_for_function evals the
+    # predicate inside the page, which a CSP without 'unsafe-eval' (ours) refuses.
+    import time as _time
 
-    try:
-        visit.page.wait_for_function(expression, timeout=timeout * 1000, polling=100)
-    except PlaywrightTimeout:
-        found = "\n  ".join(visit.problems(allow_failed_local=True)) or "(nothing recorded)"
-        raise TimeoutError(
-            f"{visit.url}: `{expression}` not truthy after {timeout:g}s; recorded:\n  {found}"
-        ) from None
+    deadline = _time.monotonic() + timeout
+    while _time.monotonic() < deadline:
+        if visit.page.evaluate(f"!!({expression})"):
+            return
+        visit.page.wait_for_timeout(100)
+    found = "\n  ".join(visit.problems(allow_failed_local=True)) or "(nothing recorded)"
+    raise TimeoutError(f"{visit.url}: `{expression}` not truthy after {timeout:g}s; recorded:\n  {found}")
 
 
 def _kill_browser(profile: str) -> None:
@@ -182,8 +186,15 @@ def _kill_browser(profile: str) -> None:
             continue
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if marker in f.read():
-                    os.kill(int(pid), signal.SIGKILL)
+                if marker not in f.read():
+                    continue
+            # Playwright starts the browser as the leader of its own process group: kill the
+            # group, so renderer and helper processes go with it (never our own group).
+            group = os.getpgid(int(pid))
+            if group == int(pid) and group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
+            else:
+                os.kill(int(pid), signal.SIGKILL)
         except (OSError, ProcessLookupError):
             pass
 

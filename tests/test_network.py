@@ -1,0 +1,113 @@
+"""Network projections, measures, brokers, exports and the written views (without a browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+import pytest
+
+from kg_builder.engines import OxigraphEngine
+from kg_builder.network import (Participation, bipartite_graph, brokers, fetch_participations, fetch_posts,
+                                institution_graph, measures, party_graph, person_graph)
+from kg_builder.views import write_views
+
+from .conftest import run_egkg
+
+ID = "https://w3id.org/egkg/id/"
+
+
+@pytest.fixture(scope="module")
+def engine(good_build) -> OxigraphEngine:
+    return OxigraphEngine(good_build.out_dir / "store")
+
+
+@pytest.fixture(scope="module")
+def participations(engine):
+    return fetch_participations(engine)
+
+
+def test_person_projection_links_edy_and_andap_with_evidence(engine, participations):
+    graph = person_graph(participations, fetch_posts(engine))
+    assert graph.number_of_nodes() == 12  # the twelve named persons
+    edge = graph.edges[ID + "person/edy-suharmanto", ID + "person/andap-budhi-revianto"]
+    assert edge["weight"] == 1 and edge["first"] == edge["last"] == "2024-11-06"
+    assert any("Edy Suharmanto" in m["quote"] or "Andap" in m["quote"] for m in edge["meetings"])
+    assert graph.nodes[ID + "person/edy-suharmanto"]["acting"] is True
+    assert "Bupati Bombana (Pj)" in graph.nodes[ID + "person/edy-suharmanto"]["posts"]
+
+
+def test_party_projection_holds_the_sultra_rakor_cluster(participations):
+    graph = party_graph(participations)
+    andap = ID + "person/andap-budhi-revianto"
+    assert {ID + "person/edy-suharmanto", ID + "org/forkopimda-sultra"} <= set(graph.neighbors(andap))
+    assert graph.nodes[ID + "org/forkopimda-sultra"]["institution_type"] == "Forum"
+
+
+def test_institution_and_bipartite_projections(participations):
+    institutions = institution_graph(participations)
+    assert institutions.has_edge(ID + "org/kpu-kab-sijunjung", ID + "org/polres-sijunjung")  # via the Kapolres post
+    bipartite = bipartite_graph(participations)
+    meetings = {n for n, d in bipartite.nodes(data=True) if d["bipartite"] == 1}
+    assert len(meetings) == 6 and nx.is_bipartite(bipartite)
+
+
+def test_measures_cover_every_node(participations):
+    graph = party_graph(participations)
+    scores = measures(graph)
+    assert set(scores) == set(graph.nodes)
+    assert all({"degree", "weighted_degree", "betweenness", "community"} <= set(m) for m in scores.values())
+    assert len({m["community"] for m in scores.values()}) >= 3  # Sultra, Kaltim, Sijunjung, Kukar apart
+
+
+def _p(meeting: str, party: str, kind: str) -> Participation:
+    return Participation(meeting, meeting, "2024-11-01", "", "", party, party, kind if kind in ("Person",) else "Organization",
+                         "", "", "" if kind == "Person" else kind, "", "s", "t", "q")
+
+
+def test_broker_is_the_person_linking_election_and_security_bodies():
+    participations = [
+        _p("m1", "kpu", "ElectionCommission"), _p("m1", "broker", "Person"),
+        _p("m2", "broker", "Person"), _p("m2", "polres", "Police"),
+        _p("m3", "other", "Person"), _p("m3", "kpu", "ElectionCommission"),
+    ]
+    assert brokers(participations) == [("broker", "broker", 1)]
+
+
+def test_graphml_loads_back_with_the_same_counts(tmp_path, good_build, engine, participations):
+    target = tmp_path / "persons.graphml"
+    result = run_egkg("export", "--format", "graphml", "-o", target, "--build", good_build.out_dir)
+    assert result.returncode == 0, result.stderr
+    loaded = nx.read_graphml(target)
+    expected = person_graph(participations, fetch_posts(engine))
+    assert (loaded.number_of_nodes(), loaded.number_of_edges()) == (expected.number_of_nodes(), expected.number_of_edges())
+    gexf = tmp_path / "institutions.gexf"
+    assert run_egkg("export", "--format", "gexf", "--graph", "institutions", "-o", gexf, "--build", good_build.out_dir).returncode == 0
+    assert nx.read_gexf(gexf).number_of_edges() == institution_graph(participations).number_of_edges()
+
+
+def test_views_are_written_self_contained(tmp_path, engine):
+    drawn = write_views(engine, tmp_path)
+    assert set(drawn) == {"coordination.html", "institutions.html", "meetings.html"}
+    for page in ("index.html", "coordination.html", "institutions.html", "meetings.html", "timeline.html"):
+        html = (tmp_path / page).read_text(encoding="utf-8")
+        # Nothing is loaded from another host: no src/href to http(s), no @import, no fetch.
+        assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html, re.I), page
+        assert "Content-Security-Policy" in html
+    data = _graph_data(tmp_path / "coordination.html")
+    assert len(data["nodes"]) == drawn["coordination.html"][0] and len(data["edges"]) == drawn["coordination.html"][1]
+    edy = next(n for n in data["nodes"] if n["id"] == ID + "person/edy-suharmanto")
+    assert edy["shape"] == "diamond" and any("Bupati Bombana (Pj)" in line for line in edy["tip"])
+
+
+def test_time_slice_keeps_only_meetings_in_the_window(tmp_path, engine):
+    drawn = write_views(engine, tmp_path, date_from="2024-11-01", date_to="2024-11-27")
+    meetings = [n for n in _graph_data(tmp_path / "meetings.html")["nodes"] if n["egkgType"] == "Meeting"]
+    assert len(meetings) == 4 and drawn["coordination.html"][0] < 45
+
+
+def _graph_data(path):
+    html = path.read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
