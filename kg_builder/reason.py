@@ -200,20 +200,10 @@ def _hermit_classify(quads: list[ox.Quad], store: ox.Store, origins: dict) -> di
     """rdf:type triples HermiT infers for our individuals, each with the class whose axiom fired."""
     import owlready2  # imported here: owlready2 sets up its quadstore at import time
 
-    owlready2.JAVA_EXE = find_java()
     with tempfile.TemporaryDirectory(prefix="egkg-reason-") as tmp:
-        path = Path(tmp) / "input.nt"
-        path.write_bytes(_hermit_input(quads))
-        world = owlready2.World()
-        world.get_ontology(path.as_uri()).load()
-        inferred = world.get_ontology(INFERRED_GRAPH.value)
         try:
-            with inferred:
-                # xsd:date and xsd:gYear are outside the OWL 2 datatype map; HermiT must skip them.
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                               ignore_unsupported_datatypes=True)
+            world, inferred = _run_hermit(_hermit_input(quads), Path(tmp))
         except owlready2.OwlReadyInconsistentOntologyError:
-            world.close()
             raise InconsistentGraph(_explain_inconsistency(store, origins)) from None
         candidates = []
         parents: dict[str, set[str]] = {}
@@ -310,26 +300,40 @@ def _short(iri: str) -> str:
     return iri
 
 
-def hermit_consistency(graph: Graph, *, memory_mb: int = 2000) -> ConsistencyReport:
-    """Load `graph` into a fresh owlready2 world and ask HermiT whether it is consistent."""
+def _run_hermit(ntriples: bytes, tmp: Path, memory_mb: int = 2000):
+    """Load N-Triples into a fresh owlready2 world and classify with HermiT; returns (world, inferred).
+
+    Raises owlready2.OwlReadyInconsistentOntologyError (after closing the world) when inconsistent.
+    """
     import owlready2
 
     owlready2.JAVA_EXE = find_java()
     owlready2.reasoning.JAVA_MEMORY = memory_mb
+    path = tmp / "input.nt"
+    path.write_bytes(ntriples)
+    world = owlready2.World()
+    world.get_ontology(path.as_uri()).load()
+    inferred = world.get_ontology(INFERRED_GRAPH.value)
+    try:
+        with inferred:
+            # xsd:date and xsd:gYear are outside the OWL 2 datatype map; HermiT must skip them.
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                           ignore_unsupported_datatypes=True)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        world.close()
+        raise
+    return world, inferred
+
+
+def hermit_consistency(graph: Graph, *, memory_mb: int = 2000) -> ConsistencyReport:
+    """Load `graph` into a fresh owlready2 world and ask HermiT whether it is consistent."""
+    import owlready2
+
     with tempfile.TemporaryDirectory(prefix="egkg-owl-") as tmp:
-        path = Path(tmp) / "input.nt"
-        graph.serialize(path, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        ontology = world.get_ontology(path.as_uri()).load()
         try:
-            with ontology:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                               ignore_unsupported_datatypes=True)
+            world, _ = _run_hermit(graph.serialize(format="nt", encoding="utf-8"), Path(tmp), memory_mb)
         except owlready2.OwlReadyInconsistentOntologyError:
-            world.close()
             return ConsistencyReport(False, (), "inconsistent")
         unsatisfiable = tuple(sorted(cls.iri for cls in world.inconsistent_classes()))
         world.close()
         return ConsistencyReport(not unsatisfiable, unsatisfiable)
-
-
