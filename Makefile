@@ -14,6 +14,7 @@ run: $(STAMP) java
 	$(BIN)/egkg query regulation-chain
 	$(BIN)/egkg viz
 	@echo "Views: build/views/index.html ; more questions: $(BIN)/egkg query list ; endpoint: $(BIN)/egkg serve"
+	@echo "Notebooks: $(BIN)/pip install -e '.[notebook]' && $(BIN)/jupyter lab notebooks/"
 
 test: $(STAMP) java services
 	$(BIN)/python -m pytest
