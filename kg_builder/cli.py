@@ -397,6 +397,48 @@ def viz(
 
 
 @app.command()
+@reports_errors
+def resolve(
+    draft: Annotated[list[Path], typer.Option("--draft", help="also match the persons and institutions of a draft record file")] = [],  # noqa: B006
+    same: Annotated[Optional[tuple[str, str]], typer.Option("--same", help="record that two refs are the same (person/a person/b)")] = None,
+    different: Annotated[Optional[tuple[str, str]], typer.Option("--different", help="record that two refs differ")] = None,
+    data: DataOption = DATA_DIR,
+) -> None:
+    """Find probable duplicate persons and institutions; record curator decisions in data/resolutions.yaml."""
+    from rich.table import Table
+
+    from .models import RecordFile
+    from .paths import ONTOLOGY_FILE
+    from .records import load_corpus
+    from .resolve import candidates, load_decisions, mentions, save_decision
+    from .vocab import load_ontology
+    from .yaml_lines import load_yaml_with_lines
+
+    for verdict, pair in (("same", same), ("different", different)):
+        if pair:
+            save_decision(data, verdict, *pair)
+            out.print(f"recorded: {pair[0]} and {pair[1]} are {verdict}; the next build honours it", markup=False)
+    if same or different:
+        return
+    corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))
+    records = [(f.display, f.record) for f in corpus.files]
+    for path in draft:
+        document, _ = load_yaml_with_lines(path, str(path))
+        try:
+            records.append((str(path), RecordFile.model_validate(document)))
+        except Exception as exc:  # pydantic's ValidationError: report its first line only
+            raise InputError(f"not a valid record file: {str(exc).splitlines()[0]}", file=path) from None
+    found = candidates(mentions(records), load_decisions(data))
+    table = Table(title=f"{len(found)} probable duplicate(s)")
+    for column in ("score", "status", "a", "b", "why"):
+        table.add_column(column, overflow="fold")
+    for c in found:
+        table.add_row(f"{c.score:.0f}", c.status, f"{c.a.name} <{c.a.ref}> ({c.a.file})",
+                      f"{c.b.name} <{c.b.ref}> ({c.b.file})", "; ".join(c.reasons))
+    out.print(table)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a record file (docs/records.schema.json)."""
     from .models import RecordFile

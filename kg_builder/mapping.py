@@ -106,7 +106,14 @@ class _SourceMapper:
         self.record: RecordFile = loaded.record
         self.vocabulary = corpus.vocabulary
         self.labels = labels
-        self.source = ref_iri(f"source/{self.record.source.id}")
+        self.source = self.iri(f"source/{self.record.source.id}")
+
+    def iri(self, ref: str) -> URIRef:
+        """The IRI of a reference, after the curator's `same` decisions (data/resolutions.yaml)."""
+        return ref_iri(self.canonical(ref))
+
+    def canonical(self, ref: str) -> str:
+        return self.corpus.same_as.get(ref, ref)
 
     def origin(self, iri: URIRef, path: tuple[str | int, ...]) -> URIRef:
         """Remember the first record that made `iri`, for validation messages."""
@@ -139,7 +146,7 @@ class _SourceMapper:
         for index, person in enumerate(self.record.persons):
             self.map_person(person, index)
         for index, org in enumerate(self.record.organizations):
-            iri = self.origin(ref_iri(f"org/{org.id}"), ("organizations", index))
+            iri = self.origin(self.iri(f"org/{org.id}"), ("organizations", index))
             self.add(iri, RDF.type, self.concept("OrganizationType", org.type))
             self.add(iri, EGKG.name, _id(org.name))
             self.add(iri, RDFS.label, _id(org.name))
@@ -148,29 +155,29 @@ class _SourceMapper:
             if org.level:
                 self.add(iri, EGKG.level, self.concept("AdministrativeLevel", org.level))
             if org.region:
-                self.add(iri, EGKG.jurisdiction, ref_iri(org.region))
+                self.add(iri, EGKG.jurisdiction, self.iri(org.region))
             for parent in org.part_of:
-                self.add(iri, ORG.subOrganizationOf, ref_iri(parent))
+                self.add(iri, ORG.subOrganizationOf, self.iri(parent))
             if org.note:
                 self.add(iri, EGKG.curatorNote, Literal(org.note, lang="en"))
             self.evidence(iri, org.evidence)
         for index, post in enumerate(self.record.posts):
-            iri = self.origin(ref_iri(f"post/{post.id}"), ("posts", index))
+            iri = self.origin(self.iri(f"post/{post.id}"), ("posts", index))
             self.add(iri, RDF.type, EGKG.Post)
             self.add(iri, RDFS.label, _id(post.label))
             self.add(iri, EGKG.officeType, self.concept("OfficeType", post.office))
-            self.add(iri, EGKG.postIn, ref_iri(post.organization))
+            self.add(iri, EGKG.postIn, self.iri(post.organization))
             if post.region:
-                self.add(iri, EGKG.jurisdiction, ref_iri(post.region))
+                self.add(iri, EGKG.jurisdiction, self.iri(post.region))
             self.evidence(iri, post.evidence)
         for index, holding in enumerate(self.record.holdings):
             self.map_holding(holding, index)
         for index, place in enumerate(self.record.places):
-            iri = self.origin(ref_iri(f"place/{place.id}"), ("places", index))
+            iri = self.origin(self.iri(f"place/{place.id}"), ("places", index))
             self.add(iri, RDF.type, EGKG.Place)
             self.add(iri, EGKG.name, _id(place.name))
             self.add(iri, RDFS.label, _id(place.name))
-            self.add(iri, EGKG.inRegion, ref_iri(place.region))
+            self.add(iri, EGKG.inRegion, self.iri(place.region))
             self.add(iri, EGKG.curatorNote, place.note and Literal(place.note, lang="en"))
             self.evidence(iri, place.evidence)
         for index, meeting in enumerate(self.record.meetings):
@@ -178,7 +185,7 @@ class _SourceMapper:
         for index, regulation in enumerate(self.record.regulations):
             self.map_regulation(regulation, index)
         for index, election in enumerate(self.record.elections):
-            iri = self.origin(ref_iri(f"election/{election.id}"), ("elections", index))
+            iri = self.origin(self.iri(f"election/{election.id}"), ("elections", index))
             self.add(iri, RDF.type, EGKG.Election)
             self.add(iri, EGKG.name, _id(election.name))
             self.add(iri, RDFS.label, _id(election.name))
@@ -189,16 +196,16 @@ class _SourceMapper:
             if election.month:
                 self.add(iri, EGKG.electionMonth, Literal(election.month, datatype=XSD.gYearMonth))
             if election.region:
-                self.add(iri, EGKG.inRegion, ref_iri(election.region))
+                self.add(iri, EGKG.inRegion, self.iri(election.region))
             if election.part_of:
-                self.add(iri, EGKG.partOfElection, ref_iri(election.part_of))
+                self.add(iri, EGKG.partOfElection, self.iri(election.part_of))
             self.evidence(iri, election.evidence)
         for index, stage in enumerate(self.record.stages):
-            iri = self.origin(ref_iri(f"stage/{stage.id}"), ("stages", index))
+            iri = self.origin(self.iri(f"stage/{stage.id}"), ("stages", index))
             self.add(iri, RDF.type, EGKG.ElectionStage)
             self.add(iri, EGKG.name, _id(stage.name))
             self.add(iri, RDFS.label, _id(stage.name))
-            self.add(iri, EGKG.stageOf, ref_iri(stage.election))
+            self.add(iri, EGKG.stageOf, self.iri(stage.election))
             self.add(iri, EGKG.stageKind, self.concept("StageKind", stage.kind))
             self.add(iri, EGKG.startDate, stage.start and Literal(stage.start))
             self.add(iri, EGKG.endDate, stage.end and Literal(stage.end))
@@ -213,7 +220,7 @@ class _SourceMapper:
             self.add(iri, EGKG.asPrinted, Literal(error.printed))
             self.add(iri, EGKG.correction, error.correction and Literal(error.correction))
             if error.concerns:
-                self.add(iri, EGKG.concerns, ref_iri(error.concerns))
+                self.add(iri, EGKG.concerns, self.iri(error.concerns))
             self.add(iri, EGKG.curatorNote, Literal(error.note, lang="en"))
             self.add(iri, EGKG.inSource, self.source)
             self.evidence(iri, error.evidence)
@@ -226,7 +233,7 @@ class _SourceMapper:
         self.add(iri, RDFS.label, _id(source.title))
         self.add(iri, EGKG.outletName, Literal(source.outlet))
         if source.publisher:
-            self.add(iri, EGKG.publisher, ref_iri(source.publisher))
+            self.add(iri, EGKG.publisher, self.iri(source.publisher))
         self.add(iri, EGKG.datePublished, source.published and Literal(source.published))
         self.add(iri, EGKG.publishedNote, source.published_note and Literal(source.published_note))
         self.add(iri, EGKG.inLanguage, Literal(source.language))
@@ -248,10 +255,21 @@ class _SourceMapper:
             self.add(node, EGKG.endOffset, Literal(end))
 
     def map_person(self, person: Person, index: int) -> None:
-        iri = self.origin(ref_iri(f"person/{person.id}"), ("persons", index))
+        ref = f"person/{person.id}"
+        iri = self.origin(self.iri(ref), ("persons", index))
         self.add(iri, RDF.type, EGKG.Person)
-        self.add(iri, EGKG.name, Literal(person.name))
-        self.add(iri, RDFS.label, Literal(person.name))
+        if self.canonical(ref) == ref:
+            self.add(iri, EGKG.name, Literal(person.name))
+            self.add(iri, RDFS.label, Literal(person.name))
+        else:
+            # Merged into another person by a curator decision: its name becomes a variant.
+            variant = ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{_slug(person.name)}"]
+            self.add(iri, SKOS.altLabel, Literal(person.name))
+            self.add(iri, EGKG.hasNameVariant, variant)
+            self.add(variant, RDF.type, EGKG.NameVariant)
+            self.add(variant, EGKG.variantName, Literal(person.name))
+            self.add(variant, EGKG.variantKind, self.concept("NameVariantKind", "merged-record"))
+            self.evidence(variant, person.evidence)
         self.add(iri, EGKG.printedName, person.printed and Literal(person.printed))
         for prefix in person.honorific_prefixes:
             self.add(iri, EGKG.honorificPrefix, Literal(prefix))
@@ -261,7 +279,8 @@ class _SourceMapper:
             self.add(iri, EGKG.rank, Literal(rank))
         for number, alias in enumerate(person.aliases):
             variant = self.origin(
-                ID[f"name-variant/{person.id}/{_slug(alias.name)}"], ("persons", index, "aliases", number)
+                ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{_slug(alias.name)}"],
+                ("persons", index, "aliases", number),
             )
             self.add(iri, SKOS.altLabel, Literal(alias.name))
             self.add(iri, EGKG.hasNameVariant, variant)
@@ -274,12 +293,12 @@ class _SourceMapper:
         self.evidence(iri, person.evidence)
 
     def map_holding(self, holding: Holding, index: int) -> None:
-        person = holding.holder.split("/", 1)[1]
-        post = holding.post.split("/", 1)[1]
+        person = self.canonical(holding.holder).split("/", 1)[1]
+        post = self.canonical(holding.post).split("/", 1)[1]
         iri = self.origin(ID[f"holding/{person}/{post}/{holding.kind.lower()}"], ("holdings", index))
         self.add(iri, RDF.type, EGKG.PostHolding)
-        self.add(iri, EGKG.holder, ref_iri(holding.holder))
-        self.add(iri, EGKG.post, ref_iri(holding.post))
+        self.add(iri, EGKG.holder, self.iri(holding.holder))
+        self.add(iri, EGKG.post, self.iri(holding.post))
         self.add(iri, EGKG.appointmentKind, self.concept("AppointmentKind", holding.kind))
         for day in holding.attested_on:
             self.add(iri, EGKG.attestedOn, Literal(day))
@@ -290,7 +309,7 @@ class _SourceMapper:
         self.evidence(iri, holding.evidence)
 
     def map_meeting(self, meeting: Meeting, index: int) -> None:
-        iri = self.origin(ref_iri(f"meeting/{meeting.id}"), ("meetings", index))
+        iri = self.origin(self.iri(f"meeting/{meeting.id}"), ("meetings", index))
         self.add(iri, RDF.type, EGKG.Meeting)
         self.add(iri, EGKG.meetingKind, self.concept("MeetingKind", meeting.kind))
         self.add(iri, EGKG.title, _id(meeting.title))
@@ -304,11 +323,11 @@ class _SourceMapper:
             (EGKG.chair, meeting.chair),
         ):
             if ref:
-                self.add(iri, predicate, ref_iri(ref))
+                self.add(iri, predicate, self.iri(ref))
         for ref in meeting.organizers:
-            self.add(iri, EGKG.organizer, ref_iri(ref))
+            self.add(iri, EGKG.organizer, self.iri(ref))
         for ref in meeting.elections:
-            self.add(iri, EGKG.forElection, ref_iri(ref))
+            self.add(iri, EGKG.forElection, self.iri(ref))
         for topic in meeting.topics:
             self.add(iri, EGKG.topic, self.concept("Topic", topic))
         for number, citation in enumerate(meeting.citations):
@@ -317,31 +336,31 @@ class _SourceMapper:
                 ("meetings", index, "citations", number),
             )
             self.add(node, RDF.type, EGKG.Citation)
-            self.add(node, EGKG.citedRegulation, ref_iri(citation.regulation))
+            self.add(node, EGKG.citedRegulation, self.iri(citation.regulation))
             self.add(node, EGKG.article, citation.article and Literal(citation.article))
             self.add(iri, EGKG.hasCitation, node)
-            self.add(iri, EGKG.citesRegulation, ref_iri(citation.regulation))
+            self.add(iri, EGKG.citesRegulation, self.iri(citation.regulation))
             self.evidence(node, citation.evidence)
         for number, participation in enumerate(meeting.participants):
-            kind, key = participation.who.split("/", 1)
+            kind, key = self.canonical(participation.who).split("/", 1)
             node = self.origin(
                 ID[f"participation/{meeting.id}/{kind}-{key}"], ("meetings", index, "participants", number)
             )
             self.add(node, RDF.type, EGKG.Participation)
             self.add(node, EGKG.meeting, iri)
             self.add(iri, EGKG.hasParticipation, node)
-            self.add(node, EGKG.participant, ref_iri(participation.who))
+            self.add(node, EGKG.participant, self.iri(participation.who))
             if participation.capacity:
-                self.add(node, EGKG.inCapacityOf, ref_iri(participation.capacity))
+                self.add(node, EGKG.inCapacityOf, self.iri(participation.capacity))
             if participation.appointment:
                 self.add(node, EGKG.appointmentKind, self.concept("AppointmentKind", participation.appointment))
             for role in participation.roles:
                 self.add(node, EGKG.role, self.concept("ParticipantRole", role))
             if participation.represents:
-                self.add(node, EGKG.represents, ref_iri(participation.represents))
+                self.add(node, EGKG.represents, self.iri(participation.represents))
             self.add(node, EGKG.curatorNote, participation.note and Literal(participation.note, lang="en"))
             for institution in self.institutions_of(participation):
-                self.add(node, EGKG.institution, ref_iri(institution))
+                self.add(node, EGKG.institution, self.iri(institution))
             self.evidence(node, participation.evidence)
         self.add(iri, EGKG.curatorNote, meeting.note and Literal(meeting.note, lang="en"))
         self.evidence(iri, meeting.evidence)
@@ -363,7 +382,7 @@ class _SourceMapper:
         return loaded.record.posts[path[1]].organization
 
     def map_regulation(self, regulation: Regulation, index: int) -> None:
-        iri = self.origin(ref_iri(f"regulation/{regulation.id}"), ("regulations", index))
+        iri = self.origin(self.iri(f"regulation/{regulation.id}"), ("regulations", index))
         kind = self.concept("RegulationType", regulation.type)
         self.add(iri, RDF.type, EGKG.Regulation)
         self.add(iri, EGKG.regulationType, kind)
@@ -375,11 +394,11 @@ class _SourceMapper:
         self.add(iri, RDFS.label, _id(citation))
         self.add(iri, EGKG.documentDate, regulation.date and Literal(regulation.date))
         if regulation.issuer:
-            self.add(iri, EGKG.issuer, ref_iri(regulation.issuer))
+            self.add(iri, EGKG.issuer, self.iri(regulation.issuer))
         for ref in regulation.amends:
-            self.add(iri, ELI.amends, ref_iri(ref))
+            self.add(iri, ELI.amends, self.iri(ref))
         for ref in regulation.enacts:
-            self.add(iri, EGKG.enacts, ref_iri(ref))
+            self.add(iri, EGKG.enacts, self.iri(ref))
         self.add(iri, EGKG.asPrinted, regulation.printed and Literal(regulation.printed))
         self.evidence(iri, regulation.evidence)
 
@@ -395,8 +414,8 @@ class _SourceMapper:
         self.add(iri, EGKG.valueText, observation.value_text and _id(observation.value_text))
         self.add(iri, EGKG.asPrinted, Literal(observation.printed))
         if observation.region:
-            self.add(iri, EGKG.inRegion, ref_iri(observation.region))
+            self.add(iri, EGKG.inRegion, self.iri(observation.region))
         if observation.meeting:
-            self.add(iri, EGKG.reportedAt, ref_iri(observation.meeting))
+            self.add(iri, EGKG.reportedAt, self.iri(observation.meeting))
         self.add(iri, EGKG.asOf, observation.as_of and Literal(observation.as_of))
         self.evidence(iri, observation.evidence)

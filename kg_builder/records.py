@@ -14,6 +14,7 @@ from .errors import InputError, InputErrors, Problem
 from .evidence import ArchivedText
 from .gazetteer import Region, load_regions
 from .models import RecordFile
+from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
 from .yaml_lines import LineMap, line_of, load_yaml_with_lines
 
@@ -111,6 +112,7 @@ class Corpus:
     regions: dict[str, Region]
     vocabulary: Vocabulary
     declarations: dict[str, list[tuple[LoadedFile, Path_]]] = field(repr=False)
+    same_as: dict[str, str] = field(default_factory=dict)  # merged ref -> canonical ref
 
     def where(self, ref: str) -> tuple[LoadedFile, Path_] | None:
         """The first record that declares `ref` (for error messages)."""
@@ -155,9 +157,14 @@ def load_corpus(data_dir: Path, ontology: Graph) -> Corpus:
         problems.extend(_check_vocabulary(loaded, vocabulary))
         problems.extend(_check_references(loaded, declarations, regions))
     problems.extend(_check_sources_unique(files))
+    decisions = load_decisions(data_dir)
+    for pair in decisions.same + decisions.different:
+        for ref in pair:
+            if ref not in declarations:
+                problems.append(Problem(f"{data_dir.name}/{DECISIONS_FILE}", None, "", f"unknown reference {ref!r} in a decision"))
     if problems:
         raise InputErrors(problems)
-    return Corpus(data_dir, tuple(files), regions, vocabulary, declarations)
+    return Corpus(data_dir, tuple(files), regions, vocabulary, declarations, decisions.canonical())
 
 
 def _display(path: Path, data_dir: Path) -> str:

@@ -1,0 +1,62 @@
+"""Small shared helpers: a located text span, slugs and whitespace-normalised comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Span", "normalise", "slugify", "sentence_bounds"]
+
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace runs into one space (the evidence comparison used by `egkg validate`)."""
+    return _WS.sub(" ", text).strip()
+
+
+def slugify(text: str, fallback: str = "x") -> str:
+    """Lower-case ASCII slug with single hyphens: "Edy Suharmanto" -> "edy-suharmanto"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or fallback
+
+
+@dataclass(frozen=True)
+class Span:
+    """A [start, end) slice of the original article text, with a confidence in [0, 1]."""
+
+    start: int
+    end: int
+    confidence: float = 0.8
+
+    def quote(self, text: str) -> str:
+        return text[self.start : self.end].strip()
+
+    def describe(self) -> str:
+        return f"span {self.start}-{self.end}, confidence {self.confidence:.2f}"
+
+
+def sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    """Offsets of the sentence (or line) around position `at`."""
+    start = at
+    while start > 0 and text[start - 1] not in "\n":
+        if text[start - 1] in ".!?" and start < len(text) and text[start] == " " and not _abbrev_before(text, start - 1):
+            break
+        start -= 1
+    end = at
+    while end < len(text) and text[end] != "\n":
+        if text[end] in ".!?" and (end + 1 >= len(text) or text[end + 1] in " \n") and not _abbrev_before(text, end):
+            end += 1
+            break
+        end += 1
+    return start, end
+
+
+def _abbrev_before(text: str, dot: int) -> bool:
+    """True when the '.' at `dot` ends a short abbreviation ("Pj.", "Prov.", "Dr.") rather than a sentence."""
+    if text[dot] != ".":
+        return False
+    word = re.search(r"(\S+)$", text[max(0, dot - 12) : dot])
+    return bool(word) and (len(word.group(1)) <= 4 or "." in word.group(1))
