@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test build validate java services clean
+.PHONY: run test build validate java services eval-draft clean
 
 run: $(STAMP) java
 	$(BIN)/egkg build
@@ -23,6 +23,10 @@ build: run
 
 validate: $(STAMP)
 	$(BIN)/egkg validate
+
+# Drafts of the curated articles scored against their records.
+eval-draft: $(STAMP)
+	$(BIN)/egkg eval
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml

@@ -439,6 +439,50 @@ def resolve(
 
 
 @app.command()
+@reports_errors
+def draft(
+    article: Annotated[Path, typer.Argument(help="archived article text (UTF-8; other bytes are replaced)")],
+    source_url: Annotated[Optional[str], typer.Option("--source-url", help="where the article was published")] = None,
+    outlet: Annotated[Optional[str], typer.Option("--outlet", help="outlet name")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="publication date YYYY-MM-DD (for dates without a year)")] = None,
+    data: DataOption = DATA_DIR,
+) -> None:
+    """Propose a draft record file for an article (every fact with its quote); print it as YAML."""
+    import datetime as dt
+
+    import yaml
+
+    from .draft import draft_article
+
+    try:
+        raw = article.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the article: {exc.strerror}", file=article) from None
+    day = None
+    if published:
+        try:
+            day = dt.date.fromisoformat(published)
+        except ValueError:
+            raise InputError(f"{published!r} is not a date; write YYYY-MM-DD", field="--published") from None
+    try:
+        text_path = str(article.resolve().relative_to(data.resolve()))
+    except ValueError:
+        text_path = str(article)
+    document = draft_article(raw.decode("utf-8", errors="replace"), source_url=source_url, outlet=outlet,
+                             published=day, text_path=text_path)
+    sys.stdout.write(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+
+
+@app.command(name="eval")
+@reports_errors
+def eval_drafts(data: DataOption = DATA_DIR) -> None:
+    """Score drafts of the curated articles against their records (precision and recall per fact type)."""
+    from .draft_eval import evaluate_all, format_table
+
+    out.print(format_table(evaluate_all(data)), markup=False)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a record file (docs/records.schema.json)."""
     from .models import RecordFile

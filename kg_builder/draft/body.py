@@ -22,6 +22,7 @@ _TAIL_MARKERS = re.compile(
     r"Related\s+(Articles|Posts)|Latest\s+Articles|Baca\s+Juga\s*:?|Share\s*:|Bagikan\s*:|Komentar\s*\(\d*\))\s*$",
     re.I,
 )
+_DATELINE = re.compile(r"\d{1,2}:\d{2}|^(Senin|Selasa|Rabu|Kamis|Jum'?at|Sabtu|Minggu|Ahad)\b", re.I)
 _TRAILING_CREDIT = re.compile(r"\((ADV|adv[^)]*|[A-Z][a-z]+|[a-z]{2,5}(/[a-z]+)*)\)\s*$")
 
 
@@ -72,6 +73,6 @@ def split_body(text: str) -> Body:
             furniture.append((start + credit.start(), start + credit.end(), "advertorial marker or byline"))
         if first_long is None and len(stripped.split()) >= 20:
             first_long = start
-        if title is None and 3 <= len(stripped.split()) <= 30 and not re.search(r"\d{1,2}:\d{2}", stripped):
+        if title is None and 3 <= len(stripped.split()) <= 30 and not _DATELINE.search(stripped):
             title = (start + len(content) - len(content.lstrip()), start + len(content.rstrip()))
     return Body("".join(chars), furniture, first_long or 0, title)

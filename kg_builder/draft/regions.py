@@ -1,0 +1,103 @@
+"""Gazetteer lookup: region names and common abbreviations (Sultra, Kukar) to Kemendagri codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..gazetteer import Region, load_regions
+from ..paths import DATA_DIR
+
+__all__ = ["RegionHit", "Gazetteer", "gazetteer"]
+
+# Widely used abbreviations of province and regency names (press usage, not article-specific).
+ABBREVIATIONS: dict[str, str] = {
+    "Aceh": "11", "Sumut": "12", "Sumbar": "13", "Kepri": "21", "Jambi": "15", "Sumsel": "16",
+    "Babel": "19", "Bengkulu": "17", "Lampung": "18", "DKI": "31", "DKI Jakarta": "31", "Jabar": "32",
+    "Jateng": "33", "DIY": "34", "Jatim": "35", "Banten": "36", "Bali": "51", "NTB": "52", "NTT": "53",
+    "Kalbar": "61", "Kalteng": "62", "Kalsel": "63", "Kaltim": "64", "Kaltara": "65", "Sulut": "71",
+    "Sulteng": "72", "Sulsel": "73", "Sultra": "74", "Gorontalo": "75", "Sulbar": "76", "Maluku": "81",
+    "Malut": "82", "Papua": "91", "Pabar": "92", "Papua Barat": "92",
+    "Kukar": "64.02", "Kutim": "64.08", "Kubar": "64.07", "PPU": "64.09", "Mahulu": "64.11",
+    "Konawe Utara": "74.09", "Konut": "74.09", "Konsel": "74.05", "Koltim": "74.11", "Kolut": "74.08",
+    "Busel": "74.15", "Buteng": "74.14", "Mubar": "74.13", "Kolaka Timur": "74.11",
+    "Padang Pariaman": "13.05", "Pessel": "13.01", "Pasbar": "13.12", "Limapuluh Kota": "13.07",
+    "Tanah Datar": "13.04", "Dharmasraya": "13.10", "Solsel": "13.11",
+}
+_PREFIX = re.compile(r"^(Kabupaten|Kab\.?|Kota|Provinsi|Prov\.?)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class RegionHit:
+    """A region named at [start, end): its code and kind (Province, Regency, City)."""
+
+    start: int
+    end: int
+    code: str
+    kind: str
+
+
+class Gazetteer:
+    """Name index over the shipped Kemendagri codes plus the abbreviation table."""
+
+    def __init__(self, regions: dict[str, Region]):
+        self.regions = regions
+        self.by_name: dict[str, list[str]] = {}
+        for code, region in regions.items():
+            bare = _PREFIX.sub("", region.name)
+            for key in {bare.lower(), region.name.lower(), bare.lower().replace(" ", "")}:
+                self.by_name.setdefault(key, []).append(code)
+        for abbr, code in ABBREVIATIONS.items():
+            if code in regions:
+                self.by_name.setdefault(abbr.lower(), []).insert(0, code)
+        longest = sorted(self.by_name, key=len, reverse=True)
+        names = "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in longest)
+        prefix = r"(?:(?P<prefix>Kabupaten|Kab\.|Kota|Provinsi|Prov\.)[ \t]+)?"
+        self.pattern = re.compile(prefix + r"(?P<name>" + names + r")(?![\w-])", re.I)
+
+    def resolve(self, name: str, prefix: str | None = None, prefer: str | None = None) -> str | None:
+        """Code for a name; `prefix` (Kota/Kabupaten/Provinsi) or `prefer` (kind) picks among homonyms."""
+        codes = self.by_name.get(re.sub(r"\s+", " ", name.strip()).lower())
+        if not codes:
+            return None
+        wanted = prefer
+        if prefix:
+            p = prefix.lower()
+            wanted = "City" if p.startswith("kota") else "Province" if p.startswith("prov") else "Regency"
+        for code in codes:
+            if wanted and self.regions[code].kind == wanted:
+                return code
+        return codes[0]
+
+    def match_at(self, text: str, pos: int, prefer: str | None = None) -> RegionHit | None:
+        """A region name starting exactly at `pos` (capitalised or all caps in the text)."""
+        m = self.pattern.match(text, pos)
+        if not m or not (m.group("name")[0].isupper()):
+            return None
+        code = self.resolve(m.group("name"), m.group("prefix"), prefer)
+        if code is None:
+            return None
+        end = m.end()
+        abbr = re.match(r"[ \t]*\((?P<a>[A-Za-z]{2,10})\)", text[end:])
+        if abbr:
+            end += abbr.end()
+        return RegionHit(m.start(), end, code, self.regions[code].kind)
+
+    def find_all(self, text: str) -> list[RegionHit]:
+        hits = []
+        for m in self.pattern.finditer(text):
+            if not m.group("name")[0].isupper():
+                continue
+            code = self.resolve(m.group("name"), m.group("prefix"))
+            if code:
+                hits.append(RegionHit(m.start(), m.end(), code, self.regions[code].kind))
+        return hits
+
+    def province_of(self, code: str) -> str:
+        return code.split(".")[0]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer(load_regions(DATA_DIR / "reference" / "idn-area-data"))
