@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,22 @@ from .evidence import normalise
 
 __all__ = ["evaluate_all", "facts", "format_table"]
 
-FACT_TYPES = ["persons", "institutions", "meeting dates", "venues", "regulations"]
+FACT_TYPES = ["persons", "institutions", "meeting dates", "venues", "regulations", "figures"]
 
 
 def _name(text: str) -> str:
     """Lenient on names: case, punctuation and spacing do not matter."""
     return re.sub(r"[^a-z0-9]+", " ", normalise(text).lower()).strip()
+
+
+def _value(value: Any) -> Decimal | None:
+    """A figure's value compared as a number: 74 == 74.0 == "74"."""
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return None
 
 
 def facts(record: dict[str, Any]) -> dict[str, set[tuple]]:
@@ -35,7 +46,9 @@ def facts(record: dict[str, Any]) -> dict[str, set[tuple]]:
     dates = {(str(m["start"]), str(m.get("end") or "")) for m in record.get("meetings", [])}
     venues = {_name(p["name"]) for p in record.get("places", [])}
     regulations = {(r["type"], str(r.get("number") or ""), int(r["year"])) for r in record.get("regulations", [])}
-    return {"persons": persons, "institutions": institutions, "meeting dates": dates, "venues": venues, "regulations": regulations}
+    figures = {(o["indicator"], _value(o.get("value")), _name(o.get("value_text") or "")) for o in record.get("observations", [])}
+    return {"persons": persons, "institutions": institutions, "meeting dates": dates, "venues": venues,
+            "regulations": regulations, "figures": figures}
 
 
 def _venue_match(a: str, b: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,15 +12,20 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg_builder.build import check
 from kg_builder.draft import draft_article
+from kg_builder.draft.figures import find_figures, parse_number
+from kg_builder.errors import InputError
 from kg_builder.draft.body import split_body
 from kg_builder.draft.citations import find_citations
 from kg_builder.draft.dates import find_dates, parse_date
 from kg_builder.draft.officials import find_officials
-from kg_builder.draft_eval import evaluate_all, format_table
+from kg_builder.draft_eval import evaluate_all, facts, format_table
 from kg_builder.evidence import normalise
 from kg_builder.models import RecordFile
 from kg_builder.paths import DATA_DIR
+
+from .conftest import run_egkg
 
 RECORDS = sorted((DATA_DIR / "records").glob("*.yaml"))
 
@@ -180,8 +187,131 @@ _texts = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_texts, published=st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31))))
 def test_arbitrary_text_never_crashes(text: str, published: dt.date | None) -> None:
-    draft = draft_article(text, source_url=None, outlet=None, published=published, text_path="sources/x.txt")
+    """Never crashes, except the documented InputError for a text with nothing to quote; quotes stay verbatim."""
+    try:
+        draft = draft_article(text, source_url=None, outlet=None, published=published, text_path="sources/x.txt")
+    except InputError as exc:
+        assert not any(ch.isalnum() for ch in text)
+        assert exc.problem.message == "article has no text to draft from" and exc.problem.file == "sources/x.txt"
+        return
     RecordFile.model_validate(draft)
+    haystack = normalise(text)
+    for quote in _quotes(draft):
+        assert normalise(quote) in haystack, quote
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "<> ... -- \n ()"])
+def test_text_with_nothing_to_quote_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError, match="article has no text to draft from"):
+        draft_article(text, source_url=None, outlet=None, published=None, text_path="sources/empty.txt")
+
+
+def test_cli_reports_an_empty_article_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n", encoding="utf-8")
+    result = run_egkg("draft", path)
+    assert result.returncode == 2 and not result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "article has no text to draft from" in lines[0], result.stderr
+
+
+def test_only_furniture_still_quotes_the_text_verbatim() -> None:
+    text = "Bagikan\n\nBaca Juga : sesuatu"
+    draft = draft_article(text, source_url=None, outlet=None, published=None, text_path="sources/x.txt")
+    RecordFile.model_validate(draft)
+    assert all(normalise(q) in normalise(text) for q in _quotes(draft))
+
+
+# --- reported figures ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("83,82", Decimal("83.82")), ("98,03", Decimal("98.03")), ("74", Decimal(74)), ("1.250", Decimal(1250)),
+    ("2,5 juta", Decimal(2500000)), ("12.345,6", Decimal("12345.6")),
+])
+def test_parse_number_reads_the_indonesian_decimal_comma(printed: str, value: Decimal) -> None:
+    assert parse_number(printed) == value
+
+
+def _figs(text: str) -> list[tuple]:
+    return [(f.indicator, f.unit, f.value, f.value_text, f.printed) for f in find_figures(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("KPU menargetkan partisipasi pemilih sebesar 83,82%.", ("participation-target", "percent", Decimal("83.82"), None, "83,82%")),
+    ("Target partisipasi masyarakat 77,5 persen.", ("participation-target", "percent", Decimal("77.5"), None, "77,5 persen")),
+    ("capaian perekaman KTP-el sebesar 98,03 %.", ("ktp-el-recording", "percent", Decimal("98.03"), None, "98,03 %")),
+    ("Sebanyak 3 pasangan calon bertarung.", ("candidate-pairs", "count", Decimal(3), None, "3")),
+    ("diikuti 5 paslon bupati.", ("candidate-pairs", "count", Decimal(5), None, "5")),
+    ("KPU melantik 1.250 petugas KPPS.", ("officer-count", "count", Decimal(1250), None, "1.250")),
+    ("ribuan petugas pemutakhiran turun ke lapangan.", ("officer-count", "count", None, "ribuan", "ribuan petugas pemutakhiran")),
+    ("Dengan kategori “rawan sedang,” aparat bersiaga.", ("vulnerability-level", "category", None, "rawan sedang", "rawan sedang")),
+    ("berada pada tingkat kerawanan tinggi.", ("vulnerability-level", "category", None, "tinggi", "tinggi")),
+    ("74% wilayahnya berupa perairan.", ("water-area-share", "percent", Decimal(74), None, "74%")),
+])
+def test_figure_patterns(text: str, expected: tuple) -> None:
+    assert _figs(text) == [expected]
+
+
+def test_nearest_cue_decides_between_two_figures() -> None:
+    found = _figs("Wilayahnya terdiri atas perairan 74% dan daratan 26%.")
+    assert [(f[0], f[2]) for f in found] == [("water-area-share", Decimal(74)), ("land-area-share", Decimal(26))]
+
+
+@pytest.mark.parametrize("text", [
+    "Partisipasi pemilih pada Pemilu 2019 mencapai 70%.",  # a rate reached, not a target
+    "Realisasi anggaran baru 45%.",  # no indicator for it
+    "Sebanyak 1.200 personel gabungan TNI-Polri dikerahkan.",  # security forces, not election officers
+])
+def test_unclear_measure_gets_no_indicator(text: str) -> None:
+    assert all(f[0] is None for f in _figs(text))
+    draft = draft_article("Judul berita\n\n" + text, source_url=None, outlet=None, published=None, text_path="sources/x.txt")
+    assert not draft.get("observations")
+
+
+def test_unclear_percentage_is_mentioned_in_the_notes_only() -> None:
+    draft = draft_article("Judul berita\n\nRealisasi anggaran baru 45%.", source_url=None, outlet=None, published=None,
+                          text_path="sources/x.txt")
+    assert '"45%"' in draft["source"]["notes"] and "unclear" in draft["source"]["notes"]
+
+
+@pytest.mark.parametrize("text", ["Nomor 10 Tahun 2016", "Pasal 5 ayat 2", "zona rawan bencana banjir", "H-9 tahapan"])
+def test_numbers_without_a_measure_are_not_figures(text: str) -> None:
+    assert find_figures(text) == []
+
+
+def test_observation_region_comes_from_the_same_sentence() -> None:
+    text = ("Judul berita\n\nKabupaten Sijunjung kini memiliki ratusan petugas Pantarlih. "
+            "Pemerintah menargetkan partisipasi pemilih 80%.")
+    draft = draft_article(text, source_url=None, outlet=None, published=None, text_path="sources/x.txt")
+    RecordFile.model_validate(draft)
+    by = {o["indicator"]: o for o in draft["observations"]}
+    assert by["officer-count"]["region"] == "region/13.03" and "region" not in by["participation-target"]
+    assert by["officer-count"]["printed"] == "ratusan petugas Pantarlih"
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: p.name[:3])
+def test_figures_match_the_curated_record(path: Path) -> None:
+    gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _, draft = _draft(path)
+    assert facts(draft)["figures"] == facts(gold)["figures"]
+    curated = {(o["indicator"], o["printed"]) for o in gold.get("observations", [])}
+    assert {(o["indicator"], o["printed"]) for o in draft.get("observations", [])} == curated
+
+
+# --- the drafts pass the project's own validation ----------------------------------------------
+
+def test_drafts_of_all_articles_pass_full_validation(tmp_path: Path) -> None:
+    """`egkg draft` every curated article into an empty records/ and check it: records, references, SHACL."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    for record in (data / "records").glob("*.yaml"):
+        record.unlink()
+    for source in sorted((data / "sources").glob("00*.txt")):
+        result = run_egkg("draft", source, "--data", data)
+        assert result.returncode == 0, result.stderr[-1000:]
+        (data / "records" / f"{source.stem}.yaml").write_text(result.stdout, encoding="utf-8")
+    built = check(data)  # raises InputErrors or ShaclViolations when a draft does not conform
+    assert len(built.corpus.files) == len(list((data / "sources").glob("00*.txt")))
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -189,5 +319,5 @@ def test_arbitrary_text_never_crashes(text: str, published: dt.date | None) -> N
 def test_eval_scores_meet_the_aims() -> None:
     rows = {r["fact_type"]: r for r in evaluate_all(DATA_DIR)}
     print(format_table(list(rows.values())))
-    for kind in ("persons", "meeting dates", "regulations"):
+    for kind in ("persons", "meeting dates", "regulations", "figures"):
         assert rows[kind]["precision"] >= 0.9 and rows[kind]["recall"] >= 0.9, rows[kind]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from typing import Any
 
 from .. import models
+from ..errors import InputError
 from .body import split_body
 from .citations import find_citations
 from .dates import find_dates
+from .figures import Figure, find_figures
 from .institutions import ORG_KINDS, find_institutions
 from .meetings import guess_meeting
 from .officials import Official, find_officials
@@ -31,7 +34,9 @@ _OFFICE_LABELS = {
 _ATTENDANCE = re.compile(r"\b(hadir|dihadiri|menghadiri|turut|diikuti|bersama)\b", re.I)
 _SECTIONS = [("persons", models.Person), ("organizations", models.Organization), ("posts", models.Post),
              ("holdings", models.Holding), ("places", models.Place), ("regulations", models.Regulation),
-             ("meetings", models.Meeting)]
+             ("meetings", models.Meeting), ("observations", models.Observation)]
+# Indicators whose value changes over time get the meeting's date as `as_of`; area shares do not.
+_DATED_INDICATORS = {"participation-target", "ktp-el-recording", "candidate-pairs", "vulnerability-level", "officer-count"}
 
 
 class _Draft:
@@ -166,6 +171,8 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
                   published: dt.date | None = None, text_path: str) -> dict[str, Any]:
     """Propose a record file for one article; every proposed fact carries a verbatim evidence quote."""
     text = text if isinstance(text, str) else ""
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("article has no text to draft from", file=text_path)
     body = split_body(text)
     masked = body.masked
     d = _Draft(text)
@@ -187,8 +194,8 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
     unresolved = [c for c in citations if not c.resolved]
     if unresolved:
         d.report.append("unresolved regulation mentions: " + "; ".join(f'"{c.printed}" ({Span(c.start, c.end, c.confidence).describe()})' for c in unresolved))
-    if meeting:
-        _meeting(d, masked, meeting, people, officials, regs, body.header_end)
+    meeting_ref = _meeting(d, masked, meeting, people, officials, regs, body.header_end) if meeting else None
+    _observations(d, masked, body.header_end, meeting_ref, when)
     if d.report:
         source["notes"] = ("Draft by the curation assistant; check every fact. " + " | ".join(d.report))[:20000]
     return _validated(source, d)
@@ -206,7 +213,7 @@ def _source(d: _Draft, body, dates, url, outlet, published, text_path) -> dict[s
     source: dict[str, Any] = {
         "id": slugify(" ".join([outlet, str(published or ""), *(title_q or "draft").split()[:6]]))[:90].strip("-") or "draft",
         "text": text_path or "sources/unknown.txt", "outlet": outlet, "title": title_q or "(untitled draft)",
-        "language": "id", "evidence": evidence or ["(the archived text is empty: no quote possible)"],
+        "language": "id", "evidence": evidence or [_first_line(d)],
     }
     if url and re.match(r"^https?://\S+$", url):
         source["url"] = url
@@ -229,6 +236,21 @@ def _source(d: _Draft, body, dates, url, outlet, published, text_path) -> dict[s
     if furniture:
         source["furniture"] = furniture
     return source
+
+
+def _first_line(d: _Draft) -> str:
+    """A verbatim quote of the first line with a letter or digit (the text has one: see draft_article)."""
+    for line in d.text.splitlines():
+        if any(ch.isalnum() for ch in line):
+            line = line.strip()
+            if len(line) > 200:
+                cut = line.rfind(" ", 0, 200)
+                line = line[: cut if cut > 0 else 200].strip()
+            at = d.text.find(line)
+            q = d.quote(at, at + len(line))
+            if q:
+                return q
+    raise InputError("article has no text to draft from")
 
 
 def _find(text: str, needle: str) -> tuple[int, int]:
@@ -306,14 +328,100 @@ def _meeting(d: _Draft, text: str, guess, people, officials, regs, header_end: i
                                  "note": f"the holder is not named (draft: {Span(o.start, o.end, 0.5).describe()})"})
     if participants:
         item["participants"] = participants
-    d.add("meetings", item, Span(date.start, date.end, guess.confidence))
+    added = d.add("meetings", item, Span(date.start, date.end, guess.confidence))
     if title and item in d.data["meetings"] and title not in item["evidence"]:
         item["evidence"].append(title)
+    return f"meeting/{added['id']}" if added else None
+
+
+def _observations(d: _Draft, text: str, header_end: int, meeting_ref: str | None, when: dt.date | None) -> None:
+    """Propose the reported figures whose measure is clear; mention the others in the notes."""
+    # Observation IRIs are global: a digest of the article keeps two drafts' ids apart.
+    tag = hashlib.sha1(d.text.encode("utf-8", "replace")).hexdigest()[:6]
+    seen: dict[tuple, str] = {}
+    for fig in find_figures(text):
+        if fig.start < header_end:
+            continue
+        if fig.indicator is None:
+            d.report.append(f'figure "{fig.printed}" ({Span(fig.start, fig.end, fig.confidence).describe()}): '
+                            "what it measures is unclear, not proposed")
+            continue
+        region = _figure_region(text, fig)
+        value = None if fig.value is None else int(fig.value) if fig.value == int(fig.value) else float(fig.value)
+        key = (fig.indicator, value, fig.value_text, region)
+        start, end = _clause(text, fig)
+        if key in seen:  # the same figure printed again: one more quote for it
+            d.add("observations", {"id": seen[key]}, Span(start, end, fig.confidence))
+            continue
+        stem = slugify(f"{_region_name(region)}-{when.isoformat() if when and fig.indicator in _DATED_INDICATORS else ''}-{fig.indicator}")
+        oid, n = f"{stem}-{tag}", 2
+        while oid in d.ids["observations"]:
+            oid, n = f"{stem}-{n}-{tag}", n + 1
+        item: dict[str, Any] = {"id": oid, "indicator": fig.indicator}
+        if value is not None:
+            item["value"] = value  # int or float: YAML-safe, read back by the model as the exact Decimal
+        if fig.value_text:
+            item["value_text"] = fig.value_text
+        item["unit"] = fig.unit
+        if region:
+            item["region"] = f"region/{region}"
+        if meeting_ref:
+            item["meeting"] = meeting_ref
+            if when and fig.indicator in _DATED_INDICATORS:
+                item["as_of"] = dt.date.fromordinal(when.toordinal())
+        item["printed"] = fig.printed
+        if d.add("observations", item, Span(start, end, fig.confidence)):
+            seen[key] = oid
+
+
+def _figure_region(text: str, fig: Figure) -> str | None:
+    """The region named in the figure's sentence nearest to it (before it preferred), if any."""
+    s0, s1 = fig.sentence
+    hits = gazetteer().find_all(text[s0:s1])
+    if not hits:
+        return None
+    at = fig.start - s0
+    return min(hits, key=lambda h: (h.start > at, abs(h.start - at))).code
+
+
+def _clause(text: str, fig: Figure) -> tuple[int, int]:
+    """The clause quoting the figure with its cue: from the clause start to the next comma or sentence end."""
+    s0, s1 = fig.sentence
+    anchor = fig.cue_start if fig.cue_start is not None and s0 <= fig.cue_start <= fig.start else fig.start
+    seps = [i + 1 for i in range(s0, anchor) if text[i] in ",;"]
+    start = seps[-1] if seps else s0
+    end = fig.end
+    while True:  # to the next comma, or the one after when the clause would be too short to read
+        nxt = next((i for i in range(end, s1) if text[i] in ",;"), s1)
+        if nxt >= s1 or nxt - start >= 40:
+            end = min(nxt, s1)
+            break
+        end = nxt + 1
+    if end - start > 300:  # keep quotes short: a word-bounded window around the figure
+        start = max(start, text.rfind(" ", start, max(start, fig.start - 120)) + 1)
+        cut = text.find(" ", min(end, fig.end + 120), end)
+        end = cut if cut > 0 else end
+    while end > start and text[end - 1] in " .,;:\n":
+        end -= 1
+    while start < end and text[start] in " \n":
+        start += 1
+    return start, end
 
 
 def _validated(source: dict[str, Any], d: _Draft) -> dict[str, Any]:
     """Keep only items that validate on their own, then the whole file; fall back to the source alone."""
     draft: dict[str, Any] = {"source": source}
+    kept_meetings = set()
+    for item in d.data["meetings"]:
+        try:
+            models.Meeting.model_validate(item)
+            kept_meetings.add(f"meeting/{item['id']}")
+        except Exception:  # noqa: BLE001
+            continue
+    for item in d.data["observations"]:
+        if item.get("meeting") and item["meeting"] not in kept_meetings:
+            del item["meeting"]  # never point at a meeting the draft does not declare
+            item.pop("as_of", None)
     for name, model in _SECTIONS:
         kept = []
         for item in d.data[name]:
