@@ -144,3 +144,13 @@ def test_every_problem_is_reported_in_one_pass(data_copy):
         load_corpus(data_copy, load_ontology(ONTOLOGY_FILE))
     files = {p.file for p in caught.value.problems}
     assert any(BOMBANA in f for f in files) and any(SIJUNJUNG in f for f in files)
+
+
+def test_malformed_json_record_is_one_line_exit_2(data_copy, previous_build):
+    (data_copy / "records" / "005-new.json").write_text('{"source": {"id": "x",\n  "text": }\n', encoding="utf-8")
+    before = tree_digest(previous_build)
+    result = run_egkg("build", "--data", data_copy, "--out", previous_build, "--quiet")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [errors[0]] and re.match(r"error: data/records/005-new\.json:\d+: YAML error", errors[0]), result.stderr
+    assert tree_digest(previous_build) == before
