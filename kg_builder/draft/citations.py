@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from .spans import finditer
 
 __all__ = ["Citation", "find_citations"]
 
@@ -63,7 +64,7 @@ class Citation:
 def find_citations(text: str) -> list[Citation]:
     """Resolved citations first-to-last, then vague mentions ("UU Pemilu") marked unresolved."""
     found: list[Citation] = []
-    for m in _CITATION.finditer(text):
+    for m in finditer(_CITATION, text):
         if m.group("const"):
             found.append(Citation(m.start(), m.end(), "uud", None, int(m.group("cyear")), m.group(0), confidence=0.9))
             continue
@@ -95,7 +96,7 @@ def find_citations(text: str) -> list[Citation]:
                 cit.title = title
                 cit.title_span = (cit.end, after.start("title") + len(title))
     spans = [(c.start, c.end) for c in found]
-    for m in _VAGUE.finditer(text):
+    for m in finditer(_VAGUE, text):
         if any(s <= m.start() < e for s, e in spans):
             continue
         found.append(Citation(m.start(), m.end(), m.group("type").lower(), None, None, m.group(0), resolved=False, confidence=0.3))

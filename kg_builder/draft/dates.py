@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from .spans import finditer
 
 __all__ = ["DateMention", "find_dates", "parse_date", "MONTHS", "WEEKDAYS"]
 
@@ -92,7 +93,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
         taken.append((mention.start, mention.end))
         found.append(mention)
 
-    for m in _NUMERIC.finditer(text):
+    for m in finditer(_NUMERIC, text):
         d, mo, yr = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
         year, kind = _year(yr, published)
         date = _make(year, int(mo), int(d)) if year else None
@@ -100,7 +101,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             ok, note = _check_weekday(m, date, None)
             add(DateMention(m.start(), m.end(), date, None, kind, ok, _conf(kind, ok), note))
     for pattern in (_TEXTUAL, _MONTH_FIRST):
-        for m in pattern.finditer(text):
+        for m in finditer(pattern, text):
             year, kind = _year(m.group("y"), published)
             month = MONTHS[m.group("mon").lower().rstrip(".")]
             date = _make(year, month, int(m.group("d"))) if year else None
@@ -111,7 +112,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 last = None
             ok, note = _check_weekday(m, date, last)
             add(DateMention(m.start(), m.end(), date, last, kind, ok, _conf(kind, ok), note))
-    for m in _RELATIVE.finditer(text):
+    for m in finditer(_RELATIVE, text):
         anchored = _anchored(text, m, found)
         if anchored:
             add(anchored)

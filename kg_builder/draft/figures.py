@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .spans import sentence_bounds
+from .spans import finditer, sentence_bounds
 
 __all__ = ["Figure", "find_figures", "parse_number"]
 
@@ -98,16 +98,16 @@ def _nearest_cue(lead: str, cues: list[tuple[re.Pattern[str], str]]) -> tuple[st
 def find_figures(text: str) -> list[Figure]:
     """Every percentage, count and vulnerability category in `text`, in order of position."""
     found: list[Figure] = []
-    for m in _PERCENT.finditer(text):
+    for m in finditer(_PERCENT, text):
         found.append(_percent(text, m, found))
     taken = [(f.start, f.end) for f in found]
-    for m in _COUNT.finditer(text):
+    for m in finditer(_COUNT, text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         fig = _count(text, m)
         if fig:
             found.append(fig)
-    for m in _CATEGORY.finditer(text):
+    for m in finditer(_CATEGORY, text):
         s, e = m.start("cat"), m.end("cat")
         cat = text[s:e]
         found.append(Figure(s, e, cat, "category", "vulnerability-level", value_text=" ".join(cat.split()),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .regions import gazetteer
+from .spans import finditer
 
 __all__ = ["InstitutionMention", "find_institutions", "ORG_KINDS"]
 
@@ -73,7 +74,7 @@ class InstitutionMention:
 
 def find_institutions(text: str) -> list[InstitutionMention]:
     found = []
-    for m in _RE.finditer(text):
+    for m in finditer(_RE, text):
         kind = m.lastgroup or ""
         otype, _, _, level = ORG_KINDS[kind]
         at, region = m.end(), None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .names import NameParts, read_name, read_name_backwards
 from .regions import ABBREVIATIONS, gazetteer
+from .spans import finditer
 
 __all__ = ["Official", "find_officials", "OFFICES"]
 
@@ -78,7 +79,7 @@ class Official:
 def find_officials(text: str) -> list[Official]:
     """Office mentions with or without a named holder, "NAME selaku OFFICE" and "X diwakili oleh NAME"."""
     found: list[Official] = []
-    for m in _OFFICE_RE.finditer(text):
+    for m in finditer(_OFFICE_RE, text):
         if not m.group(0)[0].isupper():
             continue
         index = next(i for i in range(len(OFFICES)) if m.group(f"o{i}"))
@@ -139,7 +140,7 @@ def _fuzzy_region(text: str, pos: int) -> tuple[str, int] | None:
 def _selaku(text: str, offices: list[Official]) -> list[Official]:
     """"Juniwandri selaku Komisioner KPU ..." (office after the name) and "X, selaku Panitia" (no office)."""
     out: list[Official] = []
-    for m in _SELAKU.finditer(text):
+    for m in finditer(_SELAKU, text):
         person = read_name_backwards(text, m.start())
         if not person or re.search(r"diwakili(?:[ \t]+oleh)?[ \t]+$", text[max(0, person.start - 25) : person.start], re.I):
             continue
@@ -167,7 +168,7 @@ def _portfolio(text: str, pos: int) -> str | None:
 def _representations(text: str) -> list[Official]:
     """"KPU Provinsi yang diwakili oleh Medo Putra selaku Divisi ...": the person represents a body or post."""
     out: list[Official] = []
-    for m in _REPRESENTED.finditer(text):
+    for m in finditer(_REPRESENTED, text):
         person = read_name(text, m.end())
         if not person:
             continue

@@ -4,11 +4,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Span", "normalise", "slugify", "sentence_bounds"]
+__all__ = ["Span", "normalise", "slugify", "sentence_bounds", "finditer"]
 
 _WS = re.compile(r"\s+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern.finditer(text)`, for a pattern that never matches empty nor starts at a newline.
+
+    Masked page furniture leaves long runs of newlines, where the regex engine would still try every
+    position; on such text only the other positions are tried (with `pattern.match`, which sees the
+    text before the position, so lookbehinds and word boundaries behave as in a search).
+    """
+    if len(text) < 65536 or text.count("\n") * 2 < len(text):
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    for c in _NOT_NEWLINE.finditer(text):
+        at = c.start()
+        if at < pos:
+            continue
+        m = pattern.match(text, at)
+        if m:
+            if m.end() == at:  # an empty match: not expected here; defer to the engine from this point
+                yield from pattern.finditer(text, at)
+                return
+            yield m
+            pos = m.end()
 
 
 def normalise(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .regions import gazetteer
+from .spans import finditer
 
 __all__ = ["VenueMention", "find_venues"]
 
@@ -33,7 +34,7 @@ class VenueMention:
 
 def find_venues(text: str) -> list[VenueMention]:
     out: list[VenueMention] = []
-    for m in _VENUE.finditer(text):
+    for m in finditer(_VENUE, text):
         name = _TRAILING.sub("", m.group("name")).rstrip(" \t.,")
         words = name.split()
         if len(words) < 2 and not re.match(_KEYWORD, name, re.I):
