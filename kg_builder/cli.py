@@ -371,9 +371,9 @@ def _check_dates(*days: Optional[str]) -> None:
 
 
 def make_default_engine(build_dir: Path):
-    from .engines import OxigraphEngine
+    from .run_query import make_engine
 
-    return OxigraphEngine(build_dir / "store")
+    return make_engine("oxigraph", build_dir)
 
 
 @app.command()

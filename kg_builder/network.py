@@ -146,13 +146,23 @@ def _pair_graph(participations: list[Participation], key, label, kind) -> nx.Gra
     return graph
 
 
+def _institution_types(participations: list[Participation]) -> dict[str, set[str]]:
+    """Party -> the types of the institutions it was present for (one pass, not one per node)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for p in participations:
+        if p.institution_type:
+            found[p.party].add(p.institution_type)
+    return found
+
+
 def person_graph(participations: list[Participation], posts: dict[str, list[tuple[str, str]]] | None = None) -> nx.Graph:
     """Persons who sat in the same meetings, weighted by the number of shared meetings."""
     persons = [p for p in participations if p.party_type == "Person"]
     graph = _pair_graph(persons, key=lambda p: p.party, label=lambda p: p.party_label, kind=lambda p: "Person")
+    institution_types = _institution_types(persons)
     for node in graph.nodes:
         graph.nodes[node]["posts"] = [f"{label} ({kind})" for label, kind in (posts or {}).get(node, [])]
-        types = sorted({p.institution_type for p in persons if p.party == node and p.institution_type})
+        types = sorted(institution_types.get(node, ()))
         graph.nodes[node]["institution_type"] = types[0] if types else "Unknown"
     return graph
 
@@ -161,11 +171,12 @@ def party_graph(participations: list[Participation], posts: dict[str, list[tuple
     """Every party (person, institution, post without a named holder) linked by shared meetings."""
     graph = _pair_graph(participations, key=lambda p: p.party, label=lambda p: p.party_label,
                         kind=lambda p: p.party_type)
+    institution_types = _institution_types(participations)
     for node in graph.nodes:
         data = graph.nodes[node]
         data["posts"] = [f"{label} ({kind})" for label, kind in (posts or {}).get(node, [])]
         if data["type"] == "Person" or data["type"] == "Post":
-            types = sorted({p.institution_type for p in participations if p.party == node and p.institution_type})
+            types = sorted(institution_types.get(node, ()))
             data["institution_type"] = types[0] if types else "Unknown"
         else:
             data["institution_type"] = data["type"]
