@@ -1,13 +1,14 @@
 """The build pipeline: records -> checks -> RDF -> SHACL -> reasoning -> N-Quads, TriG and the store.
 
-Outputs are written to a staging directory and moved into place only when everything succeeded,
-so a failed or interrupted build leaves the previous build/ as it was.
+Outputs are written to a new release directory and switched to with one atomic rename only when
+everything succeeded, so a failed, interrupted or killed build leaves the previous build/ as it was.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -16,16 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from .errors import InputError, InputErrors, Problem
-from .mapping import map_corpus
+from .incremental import (
+    CACHE_DIR, FileEntry, Manifest, Plan, block_name, file_key, fingerprint, plan_changes, read_manifest, write_manifest,
+)
+from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .reason import INFERRED_GRAPH, Inference, infer
-from .records import Corpus, load_corpus
-from .serialize import to_nquads, to_oxigraph, to_trig
-from .store import create_store
-from .validate import Violation, shacl_violations, union_graph
+from .records import Corpus, load_corpus, record_paths
+from .serialize import merge_nquads, to_nquads, to_oxigraph, trig_blocks, trig_document
+from .store import create_store, patch_store
+from .validate import Violation, changed_violations, shacl_violations, union_graph
 from .vocab import load_ontology
 
 __all__ = ["BuildResult", "ShaclViolations", "build", "check", "reason_again", "write_outputs"]
@@ -33,6 +37,8 @@ __all__ = ["BuildResult", "ShaclViolations", "build", "check", "reason_again", "
 NQUADS = "egkg.nq"
 TRIG = "egkg.trig"
 STORE = "store"
+CURRENT = "current"  # symlink to the release the public names point into
+RELEASES = ".releases"
 
 Progress = Callable[[str], None]
 
@@ -52,10 +58,11 @@ class BuildResult:
     corpus: Corpus
     dataset: Dataset
     origins: dict = field(default_factory=dict)
-    quads: list[ox.Quad] = field(default_factory=list)
+    quads: list[ox.Quad] = field(default_factory=list)  # empty after an incremental build (not re-read)
     timings: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
     inference: Inference | None = None
+    changes: Plan | None = None  # set when only changed record files were redone
 
 
 def _quiet(_: str) -> None:
@@ -67,7 +74,8 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
     timings = {} if timings is None else timings
     with _timed(timings, "load records", progress):
         ontology = load_ontology(ONTOLOGY_FILE)
-        corpus = load_corpus(data_dir, ontology)
+        corpus = load_corpus(data_dir, ontology, timings=timings)
+    timings["load records"] -= timings.get("evidence check", 0.0)  # reported as its own stage
     with _timed(timings, "map to RDF", progress):
         dataset, origins = map_corpus(corpus, ontology)
     with _timed(timings, "SHACL", progress):
@@ -77,20 +85,73 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
     return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings)
 
 
-def build(data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True) -> BuildResult:
-    """Check everything, reason (unless told not to), then write N-Quads, TriG and the store atomically."""
+def build(
+    data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True, incremental: bool = True
+) -> BuildResult:
+    """Check everything, reason (unless told not to), then write N-Quads, TriG and the store atomically.
+
+    When the previous build in `out_dir` came from the same code, ontology and reference data,
+    only record files that changed since are parsed, mapped, validated and loaded again.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):
-        result = check(data_dir, progress)
-        timings = result.timings
+        timings: dict[str, float] = {}
+        current_fingerprint = fingerprint(data_dir)
+        previous = _current_release(out_dir)
+        manifest = read_manifest(previous) if incremental and previous is not None else None
+        if manifest is not None and manifest.reasoned == reason:
+            with _timed(timings, "find changes", progress):
+                plan = plan_changes(data_dir, manifest, current_fingerprint)
+            if plan is not None:
+                return _build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
+        result = check(data_dir, progress, timings)
         result.quads = to_oxigraph(result.dataset)
         if reason:
             with _timed(timings, "reason", progress):
                 result.inference = infer(result.quads, result.origins)
             result.quads = result.quads + result.inference.quads
-        write_outputs(out_dir, result.quads, timings, progress)
+        cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir)
+        write_outputs(out_dir, result.quads, timings, progress, cache=cache)
         result.out_dir = out_dir
         return result
+
+
+def _build_changes(
+    data_dir: Path, out_dir: Path, previous: Path, manifest: Manifest, plan: Plan,
+    timings: dict[str, float], progress: Progress, *, reason: bool,
+) -> BuildResult:
+    """Redo only the changed record files and patch the previous release's outputs with them."""
+    with _timed(timings, "load records", progress):
+        ontology = load_ontology(ONTOLOGY_FILE)
+        reuse = {name: entry.summary for name, entry in plan.unchanged.items()}
+        corpus = load_corpus(data_dir, ontology, reuse=reuse, timings=timings)
+    timings["load records"] -= timings.get("evidence check", 0.0)
+    with _timed(timings, "map to RDF", progress):
+        dataset, origins = map_corpus(corpus, ontology)
+        new_graphs = {source_graph_iri(f.record.source.id) for f in corpus.files}
+        new_quads = [q for q in to_oxigraph(dataset) if URIRef(q.graph_name.value) in new_graphs]
+    old_graphs = {manifest.files[name].graph for name in plan.changed if name in manifest.files}
+    old_graphs |= {entry.graph for entry in plan.removed}
+    with _timed(timings, "SHACL", progress):
+        violations = changed_violations(dataset, new_graphs, old_graphs | {INFERRED_GRAPH.value}, previous / STORE, origins)
+    if violations:
+        raise ShaclViolations(violations)
+    result = BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, changes=plan)
+    drop = old_graphs | {str(g) for g in new_graphs} | {INFERRED_GRAPH.value}
+    with _timed(timings, "write N-Quads", progress):
+        nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_quads)
+    added = new_quads
+    if reason:
+        with _timed(timings, "reason", progress):
+            curated = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+            all_origins = _cached_origins(previous, manifest, plan) | origins
+            result.inference = infer(curated, all_origins)
+            nquads = merge_nquads(nquads, set(), result.inference.quads)
+            added = new_quads + result.inference.quads
+    cache = _Cache(Manifest(manifest.fingerprint, reason), corpus, origins, data_dir, previous=(previous, manifest, plan))
+    write_outputs(out_dir, added, timings, progress, cache=cache, patch=(previous, drop, nquads))
+    result.out_dir = out_dir
+    return result
 
 
 def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference, list[ox.Quad], dict[str, float]]:
@@ -111,33 +172,160 @@ def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference,
         return inference, quads, timings
 
 
-def write_outputs(out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress) -> None:
-    """Serialise and load into a staging directory, then move everything into place."""
-    with _timed(timings, "serialise", progress):
-        nquads = to_nquads(quads)
-        trig = to_trig(quads)
-    staging = out_dir / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+def write_outputs(
+    out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress,
+    *, cache: _Cache | None = None, patch: tuple[Path, set[str], bytes] | None = None,
+) -> None:
+    """Write N-Quads, TriG and the store into a new release directory, then switch to it at once.
+
+    With `patch` (previous release, graphs to drop, merged N-Quads), `quads` holds only the new
+    graphs: the store is a hard-linked checkpoint of the previous one with those graphs replaced.
+    """
+    releases = out_dir / RELEASES
+    releases.mkdir(exist_ok=True)
+    _remove_stale_releases(out_dir)
+    release = releases / f"r{os.getpid()}-{time.monotonic_ns()}"
+    release.mkdir()
     try:
-        (staging / NQUADS).write_bytes(nquads)
-        (staging / TRIG).write_bytes(trig)
+        with _timed(timings, "write N-Quads", progress, add=True):
+            (release / NQUADS).write_bytes(patch[2] if patch else to_nquads(quads))
+        with _timed(timings, "write TriG", progress):
+            blocks = trig_blocks(quads)
+            if cache is not None:
+                blocks = cache.write(release, blocks)
+            (release / TRIG).write_bytes(trig_document(blocks[g] for g in sorted(blocks)))
         with _timed(timings, "load store", progress):
-            create_store(staging / STORE, quads)
-        _publish(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            if patch:
+                patch_store(patch[0] / STORE, release / STORE, patch[1], quads)
+            else:
+                create_store(release / STORE, quads)
+        _publish(release, out_dir)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    _remove_stale_releases(out_dir)
 
 
-def _publish(staging: Path, out_dir: Path) -> None:
-    """Move staged outputs into place; files by atomic rename, the store by a quick swap."""
-    for name in (NQUADS, TRIG):
-        os.replace(staging / name, out_dir / name)
-    target = out_dir / STORE
-    retired = staging / "previous-store"
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(staging / STORE, target)
+def _current_release(out_dir: Path) -> Path | None:
+    """The release directory build/current points at, when there is one."""
+    current = out_dir / CURRENT
+    return current.resolve() if current.is_symlink() and current.resolve().is_dir() else None
+
+
+def _cached_origins(previous: Path, manifest: Manifest, plan: Plan) -> dict:
+    """Origins of the unchanged files, for messages about the whole graph (reasoning)."""
+    origins: dict = {}
+    for name in plan.unchanged:
+        with (previous / CACHE_DIR / f"{manifest.files[name].block}.origins").open("rb") as handle:
+            origins.update(pickle.load(handle))
+    return origins
+
+
+class _Cache:
+    """Writes a release's cache/: the manifest, one TriG block and one origins map per source graph."""
+
+    def __init__(self, manifest: Manifest, corpus: Corpus, origins: dict, data_dir: Path,
+                 previous: tuple[Path, Manifest, Plan] | None = None):
+        self.manifest = manifest
+        self.corpus = corpus
+        self.origins = origins
+        self.data_dir = data_dir
+        self.previous = previous
+
+    def write(self, release: Path, blocks: dict[str, bytes]) -> dict[str, bytes]:
+        """Save new blocks, carry the unchanged ones over; return every block of the release."""
+        cache = release / CACHE_DIR
+        cache.mkdir()
+        all_blocks = dict(blocks)
+        if self.previous is not None:
+            old_release, old_manifest, plan = self.previous
+            old_cache = old_release / CACHE_DIR
+            self.manifest.files.update(plan.unchanged)
+            self.manifest.static_blocks = dict(old_manifest.static_blocks)
+            carried = [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values())
+            for name in carried:
+                for suffix in (".trig", ".origins"):
+                    if (old_cache / f"{name}{suffix}").exists():
+                        _link_or_copy(old_cache / f"{name}{suffix}", cache / f"{name}{suffix}")
+            for entry in plan.unchanged.values():
+                all_blocks[entry.graph] = (cache / f"{entry.block}.trig").read_bytes()
+            for graph, name in old_manifest.static_blocks.items():
+                all_blocks[graph] = (cache / f"{name}.trig").read_bytes()
+        by_display = {}
+        for iri, origin in self.origins.items():
+            by_display.setdefault(origin[0], {})[iri] = origin
+        paths = {p.name: p for p in record_paths(self.data_dir)}
+        summaries = {s.name: s for s in self.corpus.summaries}
+        for loaded in self.corpus.files:
+            summary = summaries[loaded.path.name]
+            graph = str(source_graph_iri(summary.source_id))
+            name = block_name(graph)
+            key = file_key(paths[summary.name], self.data_dir, summary.source_text)
+            self.manifest.files[summary.name] = FileEntry(key, graph, summary, name)
+            with (cache / f"{name}.origins").open("wb") as handle:
+                pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
+        for graph, block in blocks.items():
+            if graph not in graphs_of_files and graph != INFERRED_GRAPH.value:
+                self.manifest.static_blocks[graph] = block_name(graph)
+            if graph != INFERRED_GRAPH.value:
+                (cache / f"{block_name(graph)}.trig").write_bytes(block)
+        write_manifest(release, self.manifest)
+        return all_blocks
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)  # blocks never change once written, so releases can share them
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _publish(release: Path, out_dir: Path) -> None:
+    """Point out_dir/current at the new release with one atomic rename.
+
+    egkg.nq, egkg.trig and store/ are fixed symlinks into current/, so readers see either the
+    whole previous build or the whole new one, even if the process is killed at any instant.
+    """
+    current = out_dir / CURRENT
+    if current.exists() and not current.is_symlink():
+        # A copy of a build (cp -r, copytree) turns current/ into a plain directory; set it aside.
+        os.replace(current, out_dir / RELEASES / f"legacy-{CURRENT}-{time.monotonic_ns()}")
+    pointer = out_dir / f".current-{os.getpid()}"
+    pointer.unlink(missing_ok=True)
+    pointer.symlink_to(Path(RELEASES) / release.name)
+    os.replace(pointer, current)
+    _ensure_public_links(out_dir)
+
+
+def _ensure_public_links(out_dir: Path) -> None:
+    """Make egkg.nq, egkg.trig and store symlinks into current/ (once; older builds had plain files)."""
+    for name in (NQUADS, TRIG, STORE):
+        public = out_dir / name
+        target = Path(CURRENT) / name
+        if public.is_symlink() and Path(os.readlink(public)) == target:
+            continue
+        if public.is_dir() and not public.is_symlink():
+            # A plain store/ from an older layout: keep it inside the releases until the switch is done.
+            os.replace(public, out_dir / RELEASES / f"legacy-{name}-{time.monotonic_ns()}")
+        link = out_dir / f".{name}-{os.getpid()}.link"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        os.replace(link, public)
+
+
+def _remove_stale_releases(out_dir: Path) -> None:
+    """Delete releases that current/ no longer points at (left by earlier builds or by a crash)."""
+    releases = out_dir / RELEASES
+    current = out_dir / CURRENT
+    keep = os.readlink(current) if current.is_symlink() else None
+    for entry in releases.iterdir() if releases.is_dir() else ():
+        if keep is None or Path(keep).name != entry.name:
+            shutil.rmtree(entry, ignore_errors=True)
+    for leftover in out_dir.glob(".current-*"):
+        leftover.unlink(missing_ok=True)
+    for leftover in out_dir.glob(".*.link"):
+        leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -156,11 +344,11 @@ def _build_lock(out_dir: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], stage: str, progress: Progress) -> Iterator[None]:
+def _timed(timings: dict[str, float], stage: str, progress: Progress, *, add: bool = False) -> Iterator[None]:
     progress(stage)
     start = time.perf_counter()
     yield
-    timings[stage] = time.perf_counter() - start
+    timings[stage] = (timings.get(stage, 0.0) if add else 0.0) + time.perf_counter() - start
 
 
 def problems_of(exc: InputError | InputErrors) -> list[Problem]:

@@ -378,8 +378,7 @@ class _SourceMapper:
         return sorted(set(found))
 
     def post_organization(self, ref: str) -> str:
-        loaded, path = self.corpus.where(ref)
-        return loaded.record.posts[path[1]].organization
+        return self.corpus.post_orgs[ref]
 
     def map_regulation(self, regulation: Regulation, index: int) -> None:
         iri = self.origin(self.iri(f"regulation/{regulation.id}"), ("regulations", index))

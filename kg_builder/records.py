@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
 from .yaml_lines import LineMap, line_of, load_yaml_with_lines
 
-__all__ = ["Corpus", "LoadedFile", "load_corpus", "format_path"]
+__all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "record_paths"]
 
 Path_ = tuple[str | int, ...]
 
@@ -104,20 +105,36 @@ class LoadedFile:
 
 
 @dataclass(frozen=True)
+class FileSummary:
+    """What the cross-file checks and the mapping of other files need from one checked record file.
+
+    Small and picklable, so an incremental build keeps it for unchanged files instead of
+    parsing them again.
+    """
+
+    name: str  # file name under data/records/
+    display: str
+    source_id: str
+    source_text: str
+    source_lines: tuple[int | None, int | None]  # lines of source.id and source.text
+    declared: tuple[tuple[str, str, int | None], ...]  # (ref, field, line)
+    org_types: tuple[tuple[str, str, str, int | None], ...]  # (org id, type, field, line)
+    references: tuple[tuple[str, str, int | None], ...]  # (ref, field, line) of declared kinds
+    post_orgs: tuple[tuple[str, str], ...]  # (post ref, org ref)
+
+
+@dataclass(frozen=True)
 class Corpus:
-    """Every record file, the gazetteer and the vocabulary, checked together."""
+    """The checked record files: parsed in full where needed, summarised for all of them."""
 
     data_dir: Path
-    files: tuple[LoadedFile, ...]
+    files: tuple[LoadedFile, ...]  # parsed this time (all of them unless an incremental build reused some)
     regions: dict[str, Region]
     vocabulary: Vocabulary
-    declarations: dict[str, list[tuple[LoadedFile, Path_]]] = field(repr=False)
+    declarations: dict[str, list[tuple[str, str, int | None]]] = field(repr=False)  # ref -> (file, field, line)
     same_as: dict[str, str] = field(default_factory=dict)  # merged ref -> canonical ref
-
-    def where(self, ref: str) -> tuple[LoadedFile, Path_] | None:
-        """The first record that declares `ref` (for error messages)."""
-        found = self.declarations.get(ref)
-        return found[0] if found else None
+    summaries: tuple[FileSummary, ...] = ()
+    post_orgs: dict[str, str] = field(default_factory=dict, repr=False)  # post ref -> its organisation ref
 
 
 def format_path(path: Path_) -> str:
@@ -128,23 +145,38 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def load_corpus(data_dir: Path, ontology: Graph) -> Corpus:
-    """Load and check every `data/records/*.yaml`; raise InputErrors listing every problem."""
-    data_dir = data_dir.resolve()
+def record_paths(data_dir: Path) -> list[Path]:
+    """The record files of a data directory, in name order."""
     records_dir = data_dir / "records"
     if not records_dir.is_dir():
         raise InputError("no records directory; create data/records/ with one YAML file per source", file=records_dir)
     paths = sorted(p for p in records_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))  # JSON is YAML too
     if not paths:
         raise InputError("no record files (*.yaml, *.json) found", file=records_dir)
+    return paths
+
+
+def load_corpus(
+    data_dir: Path, ontology: Graph, reuse: dict[str, FileSummary] | None = None, timings: dict[str, float] | None = None
+) -> Corpus:
+    """Load and check every `data/records/*.yaml`; raise InputErrors listing every problem.
+
+    Files named in `reuse` are unchanged since a previous build: their summaries stand in for
+    parsing them again, and only the checks across files see them.
+    """
+    data_dir = data_dir.resolve()
+    reuse = reuse or {}
     vocabulary = load_vocabulary(ontology)
     regions = load_regions(data_dir / "reference" / "idn-area-data")
     problems: list[Problem] = []
     files: list[LoadedFile] = []
-    for path in paths:
-        display = _display(path, data_dir)
+    summaries: list[FileSummary] = []
+    for path in record_paths(data_dir):
+        if path.name in reuse:
+            summaries.append(reuse[path.name])
+            continue
         try:
-            loaded = _load_file(path, display, data_dir)
+            loaded, summary = load_record_file(path, data_dir, vocabulary, regions, timings)
         except InputError as exc:
             problems.append(exc.problem)
             continue
@@ -152,11 +184,11 @@ def load_corpus(data_dir: Path, ontology: Graph) -> Corpus:
             problems.extend(exc.problems)
             continue
         files.append(loaded)
-    declarations = _declarations(files, problems)
-    for loaded in files:
-        problems.extend(_check_vocabulary(loaded, vocabulary))
-        problems.extend(_check_references(loaded, declarations, regions))
-    problems.extend(_check_sources_unique(files))
+        summaries.append(summary)
+    declarations = _declarations(summaries, problems)
+    for summary in summaries:
+        problems.extend(_check_references(summary, declarations))
+    problems.extend(_check_sources_unique(summaries))
     decisions = load_decisions(data_dir)
     for pair in decisions.same + decisions.different:
         for ref in pair:
@@ -164,7 +196,23 @@ def load_corpus(data_dir: Path, ontology: Graph) -> Corpus:
                 problems.append(Problem(f"{data_dir.name}/{DECISIONS_FILE}", None, "", f"unknown reference {ref!r} in a decision"))
     if problems:
         raise InputErrors(problems)
-    return Corpus(data_dir, tuple(files), regions, vocabulary, declarations, decisions.canonical())
+    post_orgs = {post: org for summary in summaries for post, org in summary.post_orgs}
+    return Corpus(
+        data_dir, tuple(files), regions, vocabulary, declarations, decisions.canonical(), tuple(summaries), post_orgs
+    )
+
+
+def load_record_file(
+    path: Path, data_dir: Path, vocabulary: Vocabulary, regions: dict[str, Region], timings: dict[str, float] | None = None
+) -> tuple[LoadedFile, FileSummary]:
+    """Parse one record file and run every check that needs no other file."""
+    loaded = _load_file(path, _display(path, data_dir), data_dir, {} if timings is None else timings)
+    problems = list(_check_within(loaded))
+    problems.extend(_check_vocabulary(loaded, vocabulary))
+    problems.extend(_check_reference_kinds(loaded, regions))
+    if problems:
+        raise InputErrors(problems)
+    return loaded, _summarise(loaded)
 
 
 def _display(path: Path, data_dir: Path) -> str:
@@ -175,7 +223,7 @@ def _display(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _load_file(path: Path, display: str, data_dir: Path) -> LoadedFile:
+def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, float]) -> LoadedFile:
     data, lines = load_yaml_with_lines(path, display)
     if not isinstance(data, dict):
         raise InputError("a record file is a mapping with a 'source' section at the top", file=display, line=1)
@@ -196,6 +244,7 @@ def _load_file(path: Path, display: str, data_dir: Path) -> LoadedFile:
             f"archived text {record.source.text!r} is not valid UTF-8 at byte {exc.start}",
             file=display, line=line_of(lines, ("source", "text")), field="source.text",
         ) from exc
+    started = time.perf_counter()
     text = ArchivedText.of(raw)
     offsets: dict[str, tuple[int, int]] = {}
     problems = []
@@ -209,6 +258,7 @@ def _load_file(path: Path, display: str, data_dir: Path) -> LoadedFile:
             ))
         else:
             offsets[quote] = found
+    timings["evidence check"] = timings.get("evidence check", 0.0) + time.perf_counter() - started
     if problems:
         raise InputErrors(problems)
     return LoadedFile(path, display, record, lines, text, offsets)
@@ -286,40 +336,69 @@ def values_at(node: Any, pattern: Path_, path: Path_ = ()) -> Iterator[tuple[Pat
         yield from values_at(node[head], rest, (*path, head))
 
 
-def _declarations(files: list[LoadedFile], problems: list[Problem]) -> dict[str, list[tuple[LoadedFile, Path_]]]:
-    declared: dict[str, list[tuple[LoadedFile, Path_]]] = {}
-    org_types: dict[str, tuple[str, LoadedFile]] = {}
-    for loaded in files:
-        record = loaded.record
-        for section, kind in DECLARING_SECTIONS.items():
-            seen: dict[str, int] = {}
-            for index, item in enumerate(getattr(record, section)):
+def _check_within(loaded: LoadedFile) -> Iterator[Problem]:
+    """Duplicate ids inside one file, and one organisation given two types in it."""
+    record = loaded.record
+    for section in (*DECLARING_SECTIONS, "observations", "source_errors"):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(getattr(record, section)):
+            if item.id in seen:
                 path = (section, index, "id")
-                if item.id in seen:
-                    problems.append(Problem(
-                        loaded.display, loaded.line(path), format_path(path),
-                        f"duplicate id {item.id!r} (also {section}[{seen[item.id]}]); ids are unique within a section",
-                    ))
-                    continue
+                also = f"also {section}[{seen[item.id]}]"
+                hint = "; ids are unique within a section" if section in DECLARING_SECTIONS else ""
+                yield Problem(loaded.display, loaded.line(path), format_path(path), f"duplicate id {item.id!r} ({also}){hint}")
+            else:
                 seen[item.id] = index
-                declared.setdefault(f"{kind}/{item.id}", []).append((loaded, (section, index)))
-                if section == "organizations":
-                    first = org_types.setdefault(item.id, (item.type, loaded))
-                    if first[0] != item.type:
-                        problems.append(Problem(
-                            loaded.display, loaded.line((section, index, "type")), format_path((section, index, "type")),
-                            f"org/{item.id} is {item.type} here but {first[0]} in {first[1].display}; one id, one type",
-                        ))
-        for section in ("observations", "source_errors"):
-            seen = {}
-            for index, item in enumerate(getattr(record, section)):
-                if item.id in seen:
-                    path = (section, index, "id")
-                    problems.append(Problem(
-                        loaded.display, loaded.line(path), format_path(path),
-                        f"duplicate id {item.id!r} (also {section}[{seen[item.id]}])",
-                    ))
-                seen[item.id] = index
+
+
+def _summarise(loaded: LoadedFile) -> FileSummary:
+    record = loaded.record
+    declared = []
+    org_types = []
+    for section, kind in DECLARING_SECTIONS.items():
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(record, section)):
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            path = (section, index)
+            declared.append((f"{kind}/{item.id}", format_path((*path, "id")), loaded.line((*path, "id"))))
+            if section == "organizations":
+                type_path = (*path, "type")
+                org_types.append((item.id, item.type, format_path(type_path), loaded.line(type_path)))
+    dumped = record.model_dump(mode="python")
+    references = []
+    for pattern, kinds in REFERENCE_FIELDS:
+        for path, ref in values_at(dumped, pattern):
+            kind = ref.partition("/")[0]
+            if kind in kinds and kind != "region":
+                references.append((ref, format_path(path), loaded.line(path)))
+    return FileSummary(
+        name=loaded.path.name,
+        display=loaded.display,
+        source_id=record.source.id,
+        source_text=record.source.text,
+        source_lines=(loaded.line(("source", "id")), loaded.line(("source", "text"))),
+        declared=tuple(declared),
+        org_types=tuple(org_types),
+        references=tuple(references),
+        post_orgs=tuple((f"post/{post.id}", post.organization) for post in record.posts),
+    )
+
+
+def _declarations(summaries: list[FileSummary], problems: list[Problem]) -> dict[str, list[tuple[str, str, int | None]]]:
+    declared: dict[str, list[tuple[str, str, int | None]]] = {}
+    org_types: dict[str, tuple[str, str]] = {}
+    for summary in summaries:
+        for ref, field_, line in summary.declared:
+            declared.setdefault(ref, []).append((summary.display, field_, line))
+        for org_id, org_type, field_, line in summary.org_types:
+            first = org_types.setdefault(org_id, (org_type, summary.display))
+            if first[0] != org_type:
+                problems.append(Problem(
+                    summary.display, line, field_,
+                    f"org/{org_id} is {org_type} here but {first[0]} in {first[1]}; one id, one type",
+                ))
     return declared
 
 
@@ -335,9 +414,8 @@ def _check_vocabulary(loaded: LoadedFile, vocabulary: Vocabulary) -> Iterator[Pr
                 )
 
 
-def _check_references(
-    loaded: LoadedFile, declared: dict[str, list[tuple[LoadedFile, Path_]]], regions: dict[str, Region]
-) -> Iterator[Problem]:
+def _check_reference_kinds(loaded: LoadedFile, regions: dict[str, Region]) -> Iterator[Problem]:
+    """Each reference names a kind its field takes; region codes exist in the gazetteer."""
     dumped = loaded.record.model_dump(mode="python")
     for pattern, kinds in REFERENCE_FIELDS:
         for path, ref in values_at(dumped, pattern):
@@ -347,33 +425,37 @@ def _check_references(
                     loaded.display, loaded.line(path), format_path(path),
                     f"{ref!r} is a {kind}; this field takes {' or '.join(sorted(kinds))}",
                 )
-            elif kind == "region":
-                if key not in regions:
-                    yield Problem(
-                        loaded.display, loaded.line(path), format_path(path),
-                        f"unknown region code {key!r}; use a Kemendagri code from data/reference/idn-area-data (e.g. 74.06)",
-                    )
-            elif ref not in declared:
+            elif kind == "region" and key not in regions:
                 yield Problem(
                     loaded.display, loaded.line(path), format_path(path),
-                    f"unknown reference {ref!r}; declare it in a record file's {_section_for(kind)} section or fix the id",
+                    f"unknown region code {key!r}; use a Kemendagri code from data/reference/idn-area-data (e.g. 74.06)",
                 )
+
+
+def _check_references(summary: FileSummary, declared: dict[str, list]) -> Iterator[Problem]:
+    for ref, field_, line in summary.references:
+        if ref not in declared:
+            kind = ref.partition("/")[0]
+            yield Problem(
+                summary.display, line, field_,
+                f"unknown reference {ref!r}; declare it in a record file's {_section_for(kind)} section or fix the id",
+            )
 
 
 def _section_for(kind: str) -> str:
     return next(section for section, k in DECLARING_SECTIONS.items() if k == kind)
 
 
-def _check_sources_unique(files: list[LoadedFile]) -> Iterator[Problem]:
-    by_id: dict[str, LoadedFile] = {}
-    by_text: dict[str, LoadedFile] = {}
-    for loaded in files:
-        source = loaded.record.source
-        for key, index, label in ((source.id, by_id, "id"), (source.text, by_text, "text")):
+def _check_sources_unique(summaries: list[FileSummary]) -> Iterator[Problem]:
+    by_id: dict[str, FileSummary] = {}
+    by_text: dict[str, FileSummary] = {}
+    for summary in summaries:
+        keys = ((summary.source_id, by_id, "id", summary.source_lines[0]), (summary.source_text, by_text, "text", summary.source_lines[1]))
+        for key, index, label, line in keys:
             if key in index:
                 yield Problem(
-                    loaded.display, loaded.line(("source", label)), f"source.{label}",
+                    summary.display, line, f"source.{label}",
                     f"{key!r} is already the source {label} of {index[key].display}; one record file per source",
                 )
             else:
-                index[key] = loaded
+                index[key] = summary

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import groupby
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-__all__ = ["PREFIXES", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig"]
+__all__ = ["PREFIXES", "merge_nquads", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document"]
 
 PREFIXES = {
     "egkg": "https://w3id.org/egkg/ontology#",
@@ -60,6 +63,52 @@ def to_nquads(quads: Iterable[ox.Quad]) -> bytes:
     return b"".join(lines)
 
 
+def merge_nquads(previous: bytes, drop_graphs: set[str], quads: Iterable[ox.Quad]) -> bytes:
+    """Sorted N-Quads: `previous` without the lines of `drop_graphs`, merged with `quads`.
+
+    Both sides are sorted, so one linear merge replaces re-sorting the whole build.
+    """
+    endings = tuple(f"<{graph}> .".encode() for graph in drop_graphs)
+    kept = (line for line in previous.splitlines(keepends=True) if not (endings and line.rstrip(b"\n").endswith(endings)))
+    added = to_nquads(quads).splitlines(keepends=True)
+    return b"".join(_unique(heapq.merge(kept, added)))
+
+
+def _unique(lines: Iterable[bytes]) -> Iterable[bytes]:
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+        last = line
+
+
 def to_trig(quads: Iterable[ox.Quad]) -> bytes:
     """TriG grouped by graph and subject, with the project's prefixes."""
-    return ox.serialize(sorted_quads(quads), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return trig_document(trig_blocks(quads).values())
+
+
+def trig_blocks(quads: Iterable[ox.Quad]) -> dict[str, bytes]:
+    """One TriG block per graph (without the prefix lines), keyed and ordered by graph IRI.
+
+    A TriG file is the prefix header followed by these blocks in graph order, so an incremental
+    build can reuse the blocks of graphs that did not change.
+    """
+    blocks = {}
+    for graph, group in groupby(sorted_quads(quads), key=lambda q: q.graph_name):
+        text = ox.serialize(list(group), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        blocks[graph.value] = text[len(_trig_header()):]
+    return blocks
+
+
+def trig_document(blocks: Iterable[bytes]) -> bytes:
+    """The prefix header and the given blocks (already in graph order)."""
+    return _trig_header() + b"".join(blocks)
+
+
+@lru_cache(maxsize=1)
+def _trig_header() -> bytes:
+    """The @prefix lines Oxigraph writes before any graph (the same for every block)."""
+    sample = ox.Quad(ox.NamedNode(PREFIXES["egkg"] + "x"), ox.NamedNode(PREFIXES["rdf"] + "type"),
+                     ox.NamedNode(PREFIXES["egkg"] + "x"), ox.NamedNode(PREFIXES["egkg"] + "g"))
+    lines = ox.serialize([sample], format=ox.RdfFormat.TRIG, prefixes=PREFIXES).splitlines(keepends=True)
+    return b"".join(line for line in lines if line.startswith(b"@prefix "))

@@ -31,6 +31,25 @@ def class_counts(quads: Iterable[ox.Quad]) -> tuple[Counter[tuple[str, str]], Co
     return per_class, per_graph
 
 
+MAX_SOURCE_COLUMNS = 8  # beyond this a column per source no longer fits a terminal
+
+
+def _totals_table(table: Table, per_class: Counter, per_graph: Counter, sources: int) -> Table:
+    """One total per class, for builds with too many sources to show one column each."""
+    totals: Counter[str] = Counter()
+    for (cls, _), count in per_class.items():
+        totals[cls] += count
+    table.add_column("class")
+    table.add_column("total", justify="right")
+    for cls in sorted(totals):
+        table.add_row(cls, str(totals[cls]))
+    table.add_section()
+    table.add_row("triples in source graphs", str(sum(n for g, n in per_graph.items() if g.startswith(SOURCE_GRAPH_PREFIX))))
+    others = sorted(g for g in per_graph if not g.startswith(SOURCE_GRAPH_PREFIX))
+    table.caption = "\n".join([f"{sources} source graphs"] + [f"{g.removeprefix(str(ID))}: {per_graph[g]} triples" for g in others])
+    return table
+
+
 def summary_table(quads: list[ox.Quad]) -> Table:
     """A rich table: one row per class, one column per source, plus triples per graph."""
     per_class, per_graph = class_counts(quads)
@@ -38,6 +57,8 @@ def summary_table(quads: list[ox.Quad]) -> Table:
         g.removeprefix(SOURCE_GRAPH_PREFIX) for g in per_graph if g.startswith(SOURCE_GRAPH_PREFIX)
     })
     table = Table(title=f"egkg graph: {len(quads)} quads in {len(per_graph)} named graphs")
+    if len(sources) > MAX_SOURCE_COLUMNS:
+        return _totals_table(table, per_class, per_graph, len(sources))
     table.add_column("class")
     for number, _ in enumerate(sources):
         table.add_column(f"S{number}", justify="right")

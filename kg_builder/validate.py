@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Dataset, Graph, Namespace, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from .errors import Problem
-from .mapping import Origins
+from .mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
+from .paths import SHAPES_FILE
+from .store import open_store
 from .namespace import EGKG
 from .serialize import PREFIXES
 
-__all__ = ["Violation", "shacl_violations", "union_graph"]
+__all__ = ["Violation", "changed_violations", "shacl_violations", "union_graph"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+STATIC_GRAPHS = {str(ONTOLOGY_GRAPH), str(GAZETTEER_GRAPH)}
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,81 @@ def _short_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-def shacl_violations(data: Graph, shapes_file: Path, origins: Origins) -> list[Violation]:
-    """Validate `data` against the shapes; return every violation (empty when it conforms)."""
+def changed_violations(
+    dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path, origins: Origins
+) -> list[Violation]:
+    """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
+
+    The data graph is the new graphs, the ontology and gazetteer, plus from the previous store
+    (minus `stale_graphs`) every triple about those nodes and the types of everything they point
+    to: all a one-step shape looks at, so the result equals validating the whole union for them.
+    """
+    data = Graph()
+    focus: set[URIRef] = set()
+    objects: set[URIRef] = set()
+    for graph in dataset.graphs():
+        name = graph.identifier
+        if name in new_graphs or str(name) in STATIC_GRAPHS:
+            for s, p, o in graph:
+                data.add((s, p, o))
+                if name in new_graphs:
+                    focus.add(s)
+                    if isinstance(o, URIRef):
+                        objects.add(o)
+    skip = stale_graphs | {str(g) for g in new_graphs}
+    for triple in _neighbourhood(previous_store, sorted(focus), sorted(objects | focus), skip):
+        data.add(triple)
+    return shacl_violations(data, SHAPES_FILE, origins, focus=sorted(focus)) if focus else []
+
+
+def _neighbourhood(store_path: Path, subjects: list, objects: list, skip: set[str]) -> Graph:
+    """Triples about `subjects` and rdf:types of `objects` in the previous store, outside `skip`."""
+    store = open_store(store_path)
+    skipped = set(skip)
+    found = Graph()
+    objects = set(objects)
+    for chunk in _chunks(subjects, 500):
+        for quad in _quads_about(store, chunk, predicate=None):
+            if quad.graph_name.value not in skipped:
+                found.add(_to_rdflib(quad))
+                if isinstance(quad.object, ox.NamedNode):
+                    objects.add(URIRef(quad.object.value))  # what other sources say it points to
+    for chunk in _chunks(sorted(objects), 500):
+        for quad in _quads_about(store, chunk, predicate=ox.NamedNode(str(RDF.type))):
+            if quad.graph_name.value not in skipped:
+                found.add(_to_rdflib(quad))
+    return found
+
+
+def _quads_about(store: ox.Store, nodes: list, predicate: ox.NamedNode | None):
+    for node in nodes:
+        yield from store.quads_for_pattern(ox.NamedNode(str(node)), predicate, None, None)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _to_rdflib(quad: ox.Quad) -> tuple:
+    return (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def shacl_violations(data: Graph, shapes_file: Path, origins: Origins, *, focus: list | None = None) -> list[Violation]:
+    """Validate `data` against the shapes (only `focus` nodes when given); return every violation."""
     shapes = Graph().parse(shapes_file, format="turtle")
     conforms, report, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=False, advanced=True
+        data, shacl_graph=shapes, inference="none", allow_warnings=False, advanced=True, focus_nodes=focus
     )
     if conforms:
         return []

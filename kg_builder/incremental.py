@@ -1,0 +1,150 @@
+"""What a build keeps beside its outputs so that the next build redoes only the record files that changed.
+
+Each release directory holds `cache/`: a manifest (per record file: a content key, its source
+graph, its summary) plus one TriG block and one origins map per source graph. The cache lives
+inside the release, so it is switched together with the outputs and can never describe a
+different build than the one published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
+from .records import FileSummary, record_paths
+
+__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "write_manifest"]
+
+CACHE_DIR = "cache"
+MANIFEST = "manifest.pickle"
+FORMAT = 1  # bump when the manifest's layout changes
+
+# Above this share of changed files a full build is as quick and simpler to trust.
+MAX_CHANGED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One record file as the previous build saw it."""
+
+    key: str  # sha256 of the record file and its archived text
+    graph: str  # IRI of its source graph
+    summary: FileSummary
+    block: str  # file name of its TriG block and origins under cache/
+
+
+@dataclass
+class Manifest:
+    """The record files a release was built from, and how it was built."""
+
+    fingerprint: str
+    reasoned: bool
+    files: dict[str, FileEntry] = field(default_factory=dict)  # record file name -> entry
+    static_blocks: dict[str, str] = field(default_factory=dict)  # graph IRI -> block file (ontology, gazetteer)
+    format: int = FORMAT
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which record files an incremental build must redo."""
+
+    keys: dict[str, str]  # every current record file name -> its key
+    unchanged: dict[str, FileEntry]
+    changed: tuple[str, ...]  # new or edited record file names
+    removed: tuple[FileEntry, ...]  # files the previous build had and this one has not
+
+
+def fingerprint(data_dir: Path) -> str:
+    """Everything besides the record files that shapes the output: code, ontology, shapes, rules, gazetteer."""
+    digest = hashlib.sha256(__version__.encode())
+    inputs = sorted((PROJECT_ROOT / "kg_builder").rglob("*.py"))
+    inputs += [ONTOLOGY_FILE, SHAPES_FILE, *sorted((PROJECT_ROOT / "ontology" / "rules").glob("*.rq"))]
+    inputs += sorted((PROJECT_ROOT / "queries" / "checks").glob("*.rq"))
+    inputs += sorted((data_dir / "reference").rglob("*.csv"))
+    inputs.append(data_dir / "resolutions.yaml")
+    for path in inputs:
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
+    return digest.hexdigest()
+
+
+def file_key(record: Path, data_dir: Path, source_text: str | None) -> str:
+    """sha256 of a record file and (when known) the archived text it names."""
+    digest = hashlib.sha256(record.read_bytes())
+    if source_text is not None:
+        text = (data_dir / source_text).resolve()
+        # Outside data/ or missing: the full check reports it; here it only makes the key unique.
+        digest.update(text.read_bytes() if text.is_relative_to(data_dir.resolve()) and text.is_file() else b"<none>")
+    return digest.hexdigest()
+
+
+def plan_changes(data_dir: Path, manifest: Manifest, current_fingerprint: str) -> Plan | None:
+    """The files to redo since `manifest`, or None when a full build is needed."""
+    if manifest.format != FORMAT or manifest.fingerprint != current_fingerprint:
+        return None
+    paths = record_paths(data_dir)
+    keys: dict[str, str] = {}
+    unchanged: dict[str, FileEntry] = {}
+    changed: list[str] = []
+    for path in paths:
+        entry = manifest.files.get(path.name)
+        keys[path.name] = file_key(path, data_dir, entry.summary.source_text if entry else None)
+        if entry is not None and entry.key == keys[path.name]:
+            unchanged[path.name] = entry
+        else:
+            changed.append(path.name)
+    removed = tuple(entry for name, entry in sorted(manifest.files.items()) if name not in keys)
+    if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(paths), 1):
+        return None
+    changed.extend(_dependants(manifest, unchanged, changed, removed))
+    for name in changed:
+        unchanged.pop(name, None)
+    return Plan(keys, unchanged, tuple(sorted(set(changed))), removed)
+
+
+def _dependants(manifest: Manifest, unchanged: dict[str, FileEntry], changed: list[str], removed: tuple) -> list[str]:
+    """Unchanged files whose mapping read a post declared in a changed or removed file.
+
+    A participant's institution comes from the post's organisation, which may be declared in
+    another record file; those files are mapped again so they never keep a stale institution.
+    """
+    touched = {post for name in changed if name in manifest.files for post, _ in manifest.files[name].summary.post_orgs}
+    touched |= {post for entry in removed for post, _ in entry.summary.post_orgs}
+    if not touched:
+        return []
+    return [
+        name for name, entry in unchanged.items()
+        if any(ref in touched for ref, _, _ in entry.summary.references)
+    ]
+
+
+def read_manifest(release: Path) -> Manifest | None:
+    """The manifest of a release, or None when it has none or cannot be read (a full build follows)."""
+    path = release / CACHE_DIR / MANIFEST
+    try:
+        with path.open("rb") as handle:
+            manifest = pickle.load(handle)  # written by us into our own build directory
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+    return manifest if isinstance(manifest, Manifest) else None
+
+
+def write_manifest(release: Path, manifest: Manifest) -> None:
+    cache = release / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    temporary = cache / f".{MANIFEST}.{os.getpid()}"
+    with temporary.open("wb") as handle:
+        pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, cache / MANIFEST)
+
+
+def block_name(graph: str) -> str:
+    """A file name for a graph's cached block: readable, and unique through a short hash."""
+    tail = graph.rsplit("/", 1)[-1][:60]
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in tail)
+    return f"{safe}-{hashlib.sha256(graph.encode()).hexdigest()[:12]}"
