@@ -21,7 +21,8 @@ from rdflib import Dataset, URIRef
 
 from .errors import InputError, InputErrors, Problem
 from .incremental import (
-    CACHE_DIR, FileEntry, Manifest, Plan, block_name, file_key, fingerprint, plan_changes, read_manifest, write_manifest,
+    CACHE_DIR, FileEntry, Manifest, Plan, block_name, file_key, fingerprint, plan_changes, read_manifest, with_dependants,
+    write_manifest,
 )
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
@@ -125,6 +126,11 @@ def _build_changes(
         ontology = load_ontology(ONTOLOGY_FILE)
         reuse = {name: entry.summary for name, entry in plan.unchanged.items()}
         corpus = load_corpus(data_dir, ontology, reuse=reuse, timings=timings)
+        widened = with_dependants(plan, manifest, corpus.post_orgs)
+        if widened is not plan:
+            plan = widened
+            reuse = {name: entry.summary for name, entry in plan.unchanged.items()}
+            corpus = load_corpus(data_dir, ontology, reuse=reuse, timings=timings)
     timings["load records"] -= timings.get("evidence check", 0.0)
     with _timed(timings, "map to RDF", progress):
         dataset, origins = map_corpus(corpus, ontology)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from . import __version__
 from .paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
-from .records import FileSummary, record_paths
+from .records import FileSummary, post_organizations, record_paths
 
-__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "write_manifest"]
+__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "with_dependants", "write_manifest"]
 
 CACHE_DIR = "cache"
 MANIFEST = "manifest.pickle"
@@ -101,26 +101,24 @@ def plan_changes(data_dir: Path, manifest: Manifest, current_fingerprint: str) -
     removed = tuple(entry for name, entry in sorted(manifest.files.items()) if name not in keys)
     if len(changed) + len(removed) > MAX_CHANGED_SHARE * max(len(paths), 1):
         return None
-    changed.extend(_dependants(manifest, unchanged, changed, removed))
-    for name in changed:
-        unchanged.pop(name, None)
-    return Plan(keys, unchanged, tuple(sorted(set(changed))), removed)
+    return Plan(keys, unchanged, tuple(changed), removed)
 
 
-def _dependants(manifest: Manifest, unchanged: dict[str, FileEntry], changed: list[str], removed: tuple) -> list[str]:
-    """Unchanged files whose mapping read a post declared in a changed or removed file.
+def with_dependants(plan: Plan, manifest: Manifest, post_orgs_now: dict[str, str]) -> Plan:
+    """`plan` plus the unchanged files whose mapping read a post whose organisation changed.
 
     A participant's institution comes from the post's organisation, which may be declared in
-    another record file; those files are mapped again so they never keep a stale institution.
+    another record file; such files are mapped again so they never keep a stale institution.
     """
-    touched = {post for name in changed if name in manifest.files for post, _ in manifest.files[name].summary.post_orgs}
-    touched |= {post for entry in removed for post, _ in entry.summary.post_orgs}
-    if not touched:
-        return []
-    return [
-        name for name, entry in unchanged.items()
-        if any(ref in touched for ref, _, _ in entry.summary.references)
-    ]
+    before = post_organizations(entry.summary for _, entry in sorted(manifest.files.items()))
+    moved = {post for post in before.keys() | post_orgs_now.keys() if before.get(post) != post_orgs_now.get(post)}
+    stale = sorted(
+        name for name, entry in plan.unchanged.items() if any(ref in moved for ref, _, _ in entry.summary.references)
+    )
+    if not stale:
+        return plan
+    unchanged = {name: entry for name, entry in plan.unchanged.items() if name not in stale}
+    return Plan(plan.keys, unchanged, tuple(sorted({*plan.changed, *stale})), plan.removed)
 
 
 def read_manifest(release: Path) -> Manifest | None:

@@ -229,9 +229,18 @@ def typed_graph(engine: Engine) -> nx.MultiDiGraph:
     return graph
 
 
+# Exact betweenness costs one shortest-path search per node (hours at 10,000 persons); above this
+# many nodes it is estimated from a fixed, seeded sample of sources, which is linear in edges.
+EXACT_BETWEENNESS_NODES = 1000
+BETWEENNESS_SAMPLE = 64
+
+
 def measures(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Degree, weighted degree, betweenness and Louvain community of every node."""
-    betweenness = nx.betweenness_centrality(graph, weight=None, normalized=True) if graph.number_of_nodes() else {}
+    """Degree, weighted degree, betweenness (estimated on large graphs) and Louvain community of every node."""
+    sample = BETWEENNESS_SAMPLE if graph.number_of_nodes() > EXACT_BETWEENNESS_NODES else None
+    betweenness = (
+        nx.betweenness_centrality(graph, k=sample, weight=None, normalized=True, seed=seed) if graph.number_of_nodes() else {}
+    )
     communities = nx.community.louvain_communities(graph, weight="weight", seed=seed) if graph.number_of_edges() else []
     community_of = {node: index for index, members in enumerate(sorted(communities, key=lambda c: sorted(c))) for node in members}
     return {

@@ -19,7 +19,7 @@ from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
 from .yaml_lines import LineMap, line_of, load_yaml_with_lines
 
-__all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "record_paths"]
+__all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "post_organizations", "record_paths"]
 
 Path_ = tuple[str | int, ...]
 
@@ -196,10 +196,19 @@ def load_corpus(
                 problems.append(Problem(f"{data_dir.name}/{DECISIONS_FILE}", None, "", f"unknown reference {ref!r} in a decision"))
     if problems:
         raise InputErrors(problems)
-    post_orgs = {post: org for summary in summaries for post, org in summary.post_orgs}
+    post_orgs = post_organizations(summaries)
     return Corpus(
         data_dir, tuple(files), regions, vocabulary, declarations, decisions.canonical(), tuple(summaries), post_orgs
     )
+
+
+def post_organizations(summaries) -> dict[str, str]:
+    """Each post's organisation as the first record file (in name order) that declares it gives it."""
+    found: dict[str, str] = {}
+    for summary in summaries:
+        for post, org in summary.post_orgs:
+            found.setdefault(post, org)
+    return found
 
 
 def load_record_file(

@@ -1,0 +1,392 @@
+"""`make bench SCALE=S|M|L`: generate a synthetic corpus, run the whole pipeline on it, print one table.
+
+Every step runs as a child process (the real `egkg` commands where there is one), so times
+include what a user waits for and peak RSS is the child's own. Results also go to
+build/bench/results-<scale>.json; BENCHMARKS.md quotes them with the command that made them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks.measure import Measured, run_measured
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+EGKG = [str(Path(sys.executable).parent / "egkg")]  # the console script, as a user runs it
+console = Console(stderr=True)
+
+# Targets from issue 8; each row of the table says met or missed against one of these.
+TARGET_TRIPLES_PER_S = 150_000  # end-to-end build at M
+TARGET_RSS_L = 2 * 1024**3
+TARGET_INCREMENTAL_S = 5.0  # at M
+TARGET_EGO_P50 = {"M": 0.020, "L": 0.050}
+TARGET_PAIRS_TOP100 = 1.0  # at M
+TARGET_RATIO = 20.0  # embedded store vs rdflib, every query, at S
+TARGET_VIEW_WRITE_S = 10.0
+TARGET_VIEW_INTERACTIVE_S = 5.0
+REASONER_BUDGET_S = 60.0
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    area: str
+    what: str
+    value: str
+    detail: str = ""
+    target: str = ""
+    verdict: str = ""  # met / missed / ""
+
+
+@dataclass
+class Results:
+    scale: str
+    rows: list[Row] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+    def add(self, *args, **kwargs) -> None:
+        row = Row(*args, **kwargs)
+        self.rows.append(row)
+        verdict = f" [{row.verdict}]" if row.verdict else ""
+        console.print(f"  {row.area}: {row.what} = {row.value} {row.detail}{verdict}", markup=False)
+
+
+def mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MiB"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def step(title: str) -> None:
+    console.print(f"[bold]· {title}[/bold]")
+
+
+def generate(scale: str, seed: int, data: Path, meetings: int | None, results: Results) -> None:
+    """Generate the corpus once per scale and seed; a stamp file says it is complete."""
+    stamp = data / ".generated"
+    wanted = f"{scale} {seed} {meetings}"
+    if stamp.is_file() and stamp.read_text() == wanted:
+        results.add("generate", "corpus", "reused", str(data))
+        return
+    shutil.rmtree(data, ignore_errors=True)
+    command = [PYTHON, str(ROOT / "benchmarks" / "generate.py"), "--scale", scale, "--seed", str(seed), "--out", str(data)]
+    if meetings:
+        command += ["--meetings", str(meetings)]
+    measured = run_measured(command)
+    if not measured.ok:
+        raise SystemExit(f"generator failed: {measured.last_error()}")
+    files = len(list((data / "records").glob("*.yaml")))
+    results.add("generate", "record files", f"{files:,}", f"in {measured.seconds:.1f} s, peak {mib(measured.peak_rss)}")
+    stamp.write_text(wanted)
+
+
+def full_build(data: Path, out: Path, results: Results, timeout: float | None) -> Measured:
+    """A cold `egkg build --no-reason --full`: every stage timed by the build itself."""
+    shutil.rmtree(out, ignore_errors=True)
+    report = out.parent / f"{out.name}-report.json"
+    measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--no-reason", "--full",
+                             "--quiet", "--report", str(report)], timeout=timeout)
+    if not measured.ok:
+        why = "timed out" if measured.timed_out else measured.last_error()
+        results.add("build", "full build", "failed", why, verdict="missed")
+        return measured
+    info = json.loads(report.read_text())
+    results.raw["build"] = info | {"wall": measured.seconds, "peak_rss": measured.peak_rss}
+    quads = info["counts"]["quads"]
+    for stage, seconds in sorted(info["timings"].items(), key=lambda item: _stage_order(item[0])):
+        results.add("build", stage, f"{seconds:.2f} s", f"{quads / seconds:,.0f} triples/s" if seconds else "")
+    rate = quads / measured.seconds
+    results.add("build", "end to end (records -> store, no reasoning)", f"{measured.seconds:.1f} s",
+                f"{quads:,} quads, {rate:,.0f} triples/s, peak RSS {mib(measured.peak_rss)}",
+                target=f">= {TARGET_TRIPLES_PER_S:,} triples/s at M" if results.scale == "M" else "",
+                verdict=verdict(rate >= TARGET_TRIPLES_PER_S) if results.scale == "M" else "")
+    if results.scale == "L":
+        results.add("build", "peak RSS", mib(measured.peak_rss), target="<= 2 GiB at L",
+                    verdict=verdict(measured.peak_rss <= TARGET_RSS_L))
+    return measured
+
+
+STAGES = ("find changes", "load records", "evidence check", "map to RDF", "SHACL", "reason", "write N-Quads",
+          "write TriG", "load store")
+
+
+def _stage_order(stage: str) -> int:
+    return STAGES.index(stage) if stage in STAGES else len(STAGES)
+
+
+def incremental_build(data: Path, out: Path, results: Results) -> None:
+    """Change one record file and build again: only that file should be redone."""
+    record = sorted((data / "records").glob("*.yaml"))[len(list((data / "records").glob("*.yaml"))) // 2]
+    original = record.read_bytes()
+    report = out.parent / f"{out.name}-incremental.json"
+    try:
+        # A curator's edit that changes the graph: the source's title gains a word.
+        text = original.decode()
+        marker = "\n  title: "
+        at = text.index(marker) + len(marker)
+        record.write_text(text[:at] + "(diperbarui) " + text[at:], encoding="utf-8")
+        measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--no-reason", "--quiet",
+                                 "--report", str(report)])
+    finally:
+        record.write_bytes(original)
+    if not measured.ok:
+        results.add("incremental", "rebuild after one edit", "failed", measured.last_error(), verdict="missed")
+        return
+    info = json.loads(report.read_text())
+    results.raw["incremental"] = info | {"wall": measured.seconds}
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(info["timings"].items(), key=lambda i: _stage_order(i[0])))
+    at_m = results.scale == "M"
+    results.add("incremental", "rebuild after editing one record file", f"{measured.seconds:.2f} s",
+                f"{info['counts']['files_redone']} file redone ({stages})",
+                target="<= 5 s at M" if at_m else "", verdict=verdict(measured.seconds <= TARGET_INCREMENTAL_S) if at_m else "")
+
+
+def reasoning(out: Path, results: Results, hermit_timeout: float) -> None:
+    """The SPARQL rules alone (the path that scales), then rules plus HermiT with a time limit."""
+    rules = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out)], cwd=ROOT)
+    if rules.ok:
+        info = json.loads(rules.stdout)
+        results.raw["rules"] = info
+        results.add("reasoning", "SPARQL rules + consistency checks", f"{rules.seconds:.1f} s",
+                    f"rules {info['timings']['rules']:.1f} s, checks {info['timings']['consistency checks']:.1f} s, "
+                    f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(rules.peak_rss)}")
+    else:
+        results.add("reasoning", "SPARQL rules", "failed", rules.last_error())
+    hermit = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out), "--hermit"],
+                          cwd=ROOT, timeout=hermit_timeout)
+    if hermit.ok:
+        info = json.loads(hermit.stdout)
+        results.raw["hermit"] = info
+        seconds = info["timings"].get("HermiT", 0.0)
+        results.add("reasoning", "HermiT classification (owlready2)", f"{seconds:.1f} s",
+                    f"whole reasoning {hermit.seconds:.1f} s", target=f"< {REASONER_BUDGET_S:.0f} s",
+                    verdict=verdict(seconds < REASONER_BUDGET_S))
+    else:
+        why = f"stopped after {hermit_timeout:.0f} s" if hermit.timed_out else hermit.last_error()
+        results.add("reasoning", "HermiT classification (owlready2)", "did not finish", why,
+                    target=f"< {REASONER_BUDGET_S:.0f} s", verdict="missed")
+
+
+def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30.0) -> dict[str, dict]:
+    """Library queries in a child process; a single run over `cap` seconds is cut off and the rest go on."""
+    names = sorted(_library_names())
+    found: dict[str, dict] = {}
+    while True:
+        remaining = [n for n in names if n not in found]
+        if not remaining:
+            return found
+        child = subprocess.Popen(
+            [PYTHON, "-m", "benchmarks.query_bench", "--build", str(out), "--engine", engine, "--reps", str(reps),
+             "--only", ",".join(remaining), "--budget", str(budget)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in child.stdout] + [lines.put(None)], daemon=True).start()
+        ready = lines.get(timeout=max(cap, 600))  # rdflib parses the N-Quads first
+        if ready is None:
+            raise SystemExit(f"query bench on {engine} failed to start")
+        current = 0
+        while current < len(remaining):
+            try:
+                line = lines.get(timeout=cap + budget)
+            except queue.Empty:
+                child.kill()
+                found[remaining[current]] = {"timeout": cap, "runs": 0}
+                break
+            if line is None:
+                for name in remaining[current:]:
+                    found.setdefault(name, {"error": True})
+                break
+            info = json.loads(line)
+            found[info["query"]] = info
+            current += 1
+        child.wait()
+
+
+def _library_names() -> list[str]:
+    from kg_builder.queries import load_library
+
+    return list(load_library())
+
+
+def queries(out: Path, results: Results, reps: int, compare_rdflib: bool, rdflib_cap: float) -> None:
+    oxigraph = query_runs(out, "oxigraph", reps, cap=120)
+    results.raw["queries_oxigraph"] = oxigraph
+    slow = None
+    if compare_rdflib:
+        slow = query_runs(out, "rdflib", max(3, reps // 5), cap=rdflib_cap, budget=rdflib_cap / 2)
+        results.raw["queries_rdflib"] = slow
+    for name in sorted(oxigraph):
+        info = oxigraph[name]
+        if "p50" not in info:
+            results.add("query", name, "cut off", f"over {info.get('timeout', '?')} s", verdict="missed")
+            continue
+        detail = f"p95 {info['p95'] * 1000:,.1f} ms, {info['rows']:,} rows"
+        target, ok = "", None
+        if name == "who-coordinated-with" and results.scale in TARGET_EGO_P50:
+            target = f"p50 <= {TARGET_EGO_P50[results.scale] * 1000:.0f} ms at {results.scale}"
+            ok = info["p50"] <= TARGET_EGO_P50[results.scale]
+        if name == "who-coordinated-with-whom" and results.scale == "M":
+            target, ok = "top 100 <= 1 s at M", info["p50"] <= TARGET_PAIRS_TOP100
+        if slow is not None:
+            other = slow.get(name, {})
+            if "p50" in other:
+                ratio = other["p50"] / max(info["p50"], 1e-9)
+                detail += f"; rdflib p50 {other['p50'] * 1000:,.0f} ms = {ratio:,.0f}x"
+                target, ok = ">= 20x rdflib at S", ratio >= TARGET_RATIO
+            else:
+                detail += f"; rdflib did not answer within {other.get('timeout', rdflib_cap):.0f} s"
+                target, ok = ">= 20x rdflib at S", True
+        results.add("query", name, f"p50 {info['p50'] * 1000:,.1f} ms", detail, target=target,
+                    verdict="" if ok is None else verdict(ok))
+
+
+def network(out: Path, results: Results) -> None:
+    measured = run_measured([PYTHON, "-m", "benchmarks.network_bench", "--build", str(out)], cwd=ROOT)
+    if not measured.ok:
+        results.add("network", "projection and measures", "failed", measured.last_error())
+        return
+    info = json.loads(measured.stdout)
+    results.raw["network"] = info
+    for stage, seconds in info["timings"].items():
+        results.add("network", stage, f"{seconds:.2f} s")
+    sizes = ", ".join(f"{k} {v[0]:,} nodes / {v[1]:,} edges" for k, v in info["sizes"].items())
+    results.add("network", "graphs", f"{info['participations']:,} participations", sizes)
+
+
+def views(out: Path, results: Results, browser: bool) -> Path | None:
+    """`egkg viz` on the build; page sizes; the largest page's time to interactive in Chromium."""
+    target = out.parent / f"{out.name}-views"
+    shutil.rmtree(target, ignore_errors=True)
+    measured = run_measured([*EGKG, "viz", "--build", str(out), "--views", str(target)], cwd=ROOT)
+    if not measured.ok:
+        results.add("views", "egkg viz", "failed", measured.last_error())
+        return None
+    pages = sorted(target.glob("*.html"), key=lambda p: p.stat().st_size, reverse=True)
+    sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in pages)
+    results.add("views", "egkg viz (all pages)", f"{measured.seconds:.1f} s", sizes)
+    if browser and pages:
+        from benchmarks.view_bench import interactive_seconds
+
+        seconds = interactive_seconds(pages[0])
+        results.add("views", f"{pages[0].name} interactive in Chromium", f"{seconds:.2f} s")
+    return target
+
+
+def synthetic_views(results: Results, browser: bool) -> None:
+    """The issue's 10,000-node / 50,000-edge page, and two smaller ones to show growth is linear."""
+    from benchmarks import view_bench
+
+    sizes = [(2_500, 12_500), (5_000, 25_000), (10_000, 50_000)]
+    rows = view_bench.sweep(sizes, ROOT / "build" / "bench" / "synthetic-views", browser=browser)
+    results.raw["synthetic_views"] = rows
+    base = rows[0]["seconds"] / rows[0]["edges"]
+    for row in rows:
+        per_edge = row["seconds"] / row["edges"]
+        big = row["nodes"] == 10_000
+        results.add("views", f"synthetic {row['nodes']:,} nodes / {row['edges']:,} edges written",
+                    f"{row['seconds']:.1f} s", f"{row['bytes'] / 1e6:.1f} MB, per-edge time x{per_edge / base:.2f} of the smallest",
+                    target="<= 10 s" if big else "", verdict=verdict(row["seconds"] <= TARGET_VIEW_WRITE_S) if big else "")
+        if row.get("interactive") is not None:
+            results.add("views", f"synthetic {row['nodes']:,} nodes interactive in Chromium", f"{row['interactive']:.2f} s",
+                        target="<= 5 s" if big else "",
+                        verdict=verdict(row["interactive"] <= TARGET_VIEW_INTERACTIVE_S) if big else "")
+
+
+def table(results: Results) -> Table:
+    out = Table(title=f"egkg benchmark, scale {results.scale}")
+    for column in ("area", "what", "value", "detail", "target", "verdict"):
+        out.add_column(column, overflow="fold")
+    for row in results.rows:
+        style = {"met": "green", "missed": "red"}.get(row.verdict, "")
+        out.add_row(row.area, row.what, row.value, row.detail, row.target, row.verdict, style=style)
+    return out
+
+
+def machine() -> dict:
+    packages = ("rdflib", "pyoxigraph", "pyshacl", "owlready2", "networkx", "pyvis", "playwright")
+    return {
+        "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+        "packages": {name: version(name) for name in packages},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("XS", "S", "M", "L"), default="S")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--meetings", type=int, help="override the scale's meeting count")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--reps", type=int, default=20, help="runs per library query")
+    parser.add_argument("--rdflib", choices=("auto", "yes", "no"), default="auto", help="compare with rdflib (auto: at XS and S)")
+    parser.add_argument("--rdflib-cap", type=float, default=60, help="seconds before an rdflib query is cut off")
+    parser.add_argument("--hermit-timeout", type=float, default=600)
+    parser.add_argument("--build-timeout", type=float, default=None)
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--no-synthetic-views", action="store_true", help="skip the 10,000-node page")
+    parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,queries,network,views,synthetic")
+    args = parser.parse_args(argv)
+    steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "queries", "network", "views", "synthetic"}
+    name = f"{args.scale}-{args.seed}" + (f"-{args.meetings}" if args.meetings else "")
+    data, out = args.work / name / "data", args.work / name / "build"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    results = Results(args.scale)
+    results.raw["machine"] = machine()
+    results.raw["command"] = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    started = time.perf_counter()
+    step(f"generate {name}")
+    generate(args.scale, args.seed, data, args.meetings, results)
+    if "build" in steps or not (out / "store").exists():
+        step("full build")
+        if not full_build(data, out, results, args.build_timeout).ok:
+            console.print(table(results))
+            return 1
+    if "incremental" in steps:
+        step("incremental rebuild")
+        incremental_build(data, out, results)
+    if "reasoning" in steps:
+        step("reasoning")
+        reasoning(out, results, args.hermit_timeout)
+    if "queries" in steps:
+        step("query library")
+        compare = args.rdflib == "yes" or (args.rdflib == "auto" and args.scale in ("XS", "S"))
+        queries(out, results, args.reps, compare, args.rdflib_cap)
+    if "network" in steps:
+        step("network")
+        network(out, results)
+    if "views" in steps:
+        step("views")
+        views(out, results, browser=not args.no_browser)
+    if "synthetic" in steps and not args.no_synthetic_views:
+        step("synthetic 10,000-node view")
+        synthetic_views(results, browser=not args.no_browser)
+    results.raw["total_seconds"] = time.perf_counter() - started
+    results.raw["rows"] = [row.__dict__ for row in results.rows]
+    report = args.work / f"results-{name}.json"
+    report.write_text(json.dumps(results.raw, indent=2, sort_keys=True, default=str))
+    Console(width=200).print(table(results))
+    console.print(f"results: {report} ({results.raw['total_seconds']:.0f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
