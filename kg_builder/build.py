@@ -94,27 +94,49 @@ def build(
     When the previous build in `out_dir` came from the same code, ontology and reference data,
     only record files that changed since are parsed, mapped, validated and loaded again.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(out_dir):
-        timings: dict[str, float] = {}
-        current_fingerprint = fingerprint(data_dir)
-        previous = _current_release(out_dir)
-        manifest = read_manifest(previous) if incremental and previous is not None else None
-        if manifest is not None and manifest.reasoned == reason:
-            with _timed(timings, "find changes", progress):
-                plan = plan_changes(data_dir, manifest, current_fingerprint)
-            if plan is not None:
-                return _build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
-        result = check(data_dir, progress, timings)
-        result.quads = to_oxigraph(result.dataset)
-        if reason:
-            with _timed(timings, "reason", progress):
-                result.inference = infer(result.quads, result.origins)
-            result.quads = result.quads + result.inference.quads
-        cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir)
-        write_outputs(out_dir, result.quads, timings, progress, cache=cache)
-        result.out_dir = out_dir
-        return result
+    created = _prepare_out_dir(out_dir)
+    try:
+        with _build_lock(out_dir):
+            return _build_locked(data_dir, out_dir, progress, reason=reason, incremental=incremental)
+    except BaseException:
+        if created:  # a refused first build leaves no trace, not an empty build/ with a lock file
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _prepare_out_dir(out_dir: Path) -> bool:
+    """Create the output directory if needed; return whether this build created it."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("--out names a file; give a directory for the build", file=out_dir)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the build directory: {exc.strerror}", file=out_dir) from None
+    return created
+
+
+def _build_locked(data_dir: Path, out_dir: Path, progress: Progress, *, reason: bool, incremental: bool) -> BuildResult:
+    """The build proper, once the lock is held: incremental when the previous release allows it."""
+    timings: dict[str, float] = {}
+    current_fingerprint = fingerprint(data_dir)
+    previous = _current_release(out_dir)
+    manifest = read_manifest(previous) if incremental and previous is not None else None
+    if manifest is not None and manifest.reasoned == reason:
+        with _timed(timings, "find changes", progress):
+            plan = plan_changes(data_dir, manifest, current_fingerprint)
+        if plan is not None:
+            return _build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
+    result = check(data_dir, progress, timings)
+    result.quads = to_oxigraph(result.dataset)
+    if reason:
+        with _timed(timings, "reason", progress):
+            result.inference = infer(result.quads, result.origins)
+        result.quads = result.quads + result.inference.quads
+    cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir)
+    write_outputs(out_dir, result.quads, timings, progress, cache=cache)
+    result.out_dir = out_dir
+    return result
 
 
 def _build_changes(
@@ -165,7 +187,6 @@ def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference,
     nquads = out_dir / NQUADS
     if not nquads.is_file():
         raise InputError("no build here; run `egkg build` first", file=nquads)
-    out_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(out_dir):
         timings: dict[str, float] = {}
         curated = [

@@ -84,16 +84,38 @@ def build(
     out_dir: OutOption = BUILD_DIR,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress or summary")] = False,
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="derive the inferred graph (needs Java)")] = True,
+    full: Annotated[bool, typer.Option("--full", help="redo every record file, not only those changed since the last build")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="also write stage timings and counts as JSON here")] = None,
 ) -> None:
     """Check the records, reason, and write build/egkg.nq, build/egkg.trig and the embedded store."""
     from .build import build as run_build
     from .summary import summary_table
 
-    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress, reason=reason)
+    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress, reason=reason, incremental=not full)
+    if report is not None:
+        _write_report(report, result)
     if not quiet:
-        out.print(summary_table(result.quads))
+        if result.changes is None:
+            out.print(summary_table(result.quads))
+        else:
+            changes = result.changes
+            out.print(f"incremental build: {len(changes.changed)} record file(s) redone, {len(changes.removed)} removed, "
+                      f"{len(changes.unchanged)} reused (`egkg build --full` redoes all)", markup=False)
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
         out.print(f"wrote {out_dir / 'egkg.nq'}, {out_dir / 'egkg.trig'}, {out_dir / 'store'} ({stages})")
+
+
+def _write_report(path: Path, result) -> None:
+    """Stage timings and counts as JSON, for benchmarks and scripts."""
+    import json
+
+    from .export import write_atomically
+
+    counts = {"record_files": len(result.corpus.summaries), "files_redone": len(result.corpus.files)}
+    if result.changes is None:
+        counts["quads"] = len(result.quads)
+    report = {"incremental": result.changes is not None, "timings": result.timings, "counts": counts}
+    write_atomically(path, json.dumps(report, indent=2, sort_keys=True).encode())
 
 
 @app.command()
@@ -116,7 +138,7 @@ def validate(data: DataOption = DATA_DIR) -> None:
     from .build import check
 
     result = check(data)
-    files = len(result.corpus.files)
+    files = len(result.corpus.summaries)
     out.print(f"conforms: {files} record file(s), {len(result.dataset)} triples")
 
 
@@ -307,12 +329,17 @@ def export(
     from .export import RDF_FORMATS, export_rdf
     from .network_export import NETWORK_FORMATS, export_network
 
-    if fmt in RDF_FORMATS:
-        export_rdf(build_dir, fmt, output)
-    elif fmt in NETWORK_FORMATS:
-        export_network(make_default_engine(build_dir), graph, fmt, output)
-    else:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS + NETWORK_FORMATS)}", field="--format")
+    if output.is_dir():
+        raise InputError("is a directory; give the file to write", file=output, field="--output")
+    try:
+        if fmt in RDF_FORMATS:
+            export_rdf(build_dir, fmt, output)
+        elif fmt in NETWORK_FORMATS:
+            export_network(make_default_engine(build_dir), graph, fmt, output)
+        else:
+            raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS + NETWORK_FORMATS)}", field="--format")
+    except OSError as exc:  # e.g. a parent of the output is a file
+        raise InputError(f"cannot write it: {exc.strerror} ({exc.filename})", file=output, field="--output") from None
     out.print(f"wrote {output}")
 
 
@@ -323,7 +350,7 @@ app.add_typer(network_app, name="network")
 @network_app.command("stats")
 @reports_errors
 def network_stats(
-    top: Annotated[int, typer.Option("--top", help="rows per table")] = 15,
+    top: Annotated[int, typer.Option("--top", min=1, help="rows per table")] = 15,
     date_from: Annotated[Optional[str], typer.Option("--from", help="first meeting date (YYYY-MM-DD)")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", help="last meeting date (YYYY-MM-DD)")] = None,
     build_dir: BuildOption = BUILD_DIR,
@@ -358,16 +385,19 @@ def network_stats(
     out.print(broker_table)
 
 
-def _check_dates(*days: Optional[str]) -> None:
+def _check_dates(date_from: Optional[str], date_to: Optional[str]) -> None:
     import datetime as dt
 
-    for day in days:
+    for day in (date_from, date_to):
         if day is None:
             continue
         try:
             dt.date.fromisoformat(day)
         except ValueError:
             raise InputError(f"{day!r} is not a date; write YYYY-MM-DD", field="--from/--to") from None
+    # An inverted window selects nothing and would quietly draw empty pages.
+    if date_from and date_to and dt.date.fromisoformat(date_from) > dt.date.fromisoformat(date_to):
+        raise InputError(f"{date_from} is after {date_to}; swap them", field="--from/--to")
 
 
 def make_default_engine(build_dir: Path):
@@ -381,7 +411,7 @@ def make_default_engine(build_dir: Path):
 def viz(
     date_from: Annotated[Optional[str], typer.Option("--from", help="first meeting date (YYYY-MM-DD)")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", help="last meeting date (YYYY-MM-DD)")] = None,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", help="keep the most connected nodes per page")] = 2000,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="keep the most connected nodes per page")] = 2000,
     build_dir: BuildOption = BUILD_DIR,
     views_dir: Annotated[Optional[Path], typer.Option("--views", help="where to write (default BUILD/views)")] = None,
 ) -> None:
@@ -458,6 +488,10 @@ def draft(
         raw = article.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the article: {exc.strerror}", file=article) from None
+    # git's test for binary content: text has no NUL byte near its start (stray bytes later are replaced).
+    if b"\0" in raw[:8000]:
+        raise InputError(f"looks like a binary file (NUL byte at offset {raw.index(0)}); give the article's text "
+                         "(UTF-8)", file=article)
     day = None
     if published:
         try:
@@ -505,4 +539,19 @@ def main_options(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer vendors click
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError:
+        sys.exit(EXIT_INPUT)  # the help is already printed
+    except ClickException as exc:
+        # typer would draw a boxed message that wraps over several lines; keep errors one line each.
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (`{ctx.command_path} --help` shows the usage)" if ctx is not None else ""
+        err.print(f"error: {exc.format_message()}{hint}", markup=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted", markup=False)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -142,6 +142,7 @@ def _from_rdflib(term: object) -> Term | None:
 
 def remote_auth(url: str, user: str | None, password: str | None, timeout: float) -> requests.auth.AuthBase | None:
     """Basic or Digest credentials, whichever the server asks for (Virtuoso wants Digest)."""
+    _check_timeout(timeout)
     if not user:
         return None
     try:
@@ -177,14 +178,16 @@ class RemoteEngine(Engine):
             "POST", self.endpoint, data={"query": text}, auth=self.auth, timeout=self.timeout,
             headers={"Accept": "application/sparql-results+json"},
         )
+        # JSON of another shape (a list, a term without "type") is as wrong as HTML here.
         try:
             document = response.json()
-        except ValueError:
+            columns = tuple(document.get("head", {}).get("vars", []))
+            rows = tuple(
+                tuple(_from_json(binding.get(c)) for c in columns)
+                for binding in document.get("results", {}).get("bindings", [])
+            )
+        except (ValueError, AttributeError, KeyError, TypeError):
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results", field="--endpoint") from None
-        columns = tuple(document.get("head", {}).get("vars", []))
-        rows = tuple(
-            tuple(_from_json(binding.get(c)) for c in columns) for binding in document.get("results", {}).get("bindings", [])
-        )
         return ResultTable(columns, rows)
 
 
@@ -204,6 +207,7 @@ def _from_json(term: dict | None) -> Term | None:
 
 def remote_request(method: str, url: str, *, timeout: float, **kwargs: object) -> requests.Response:
     """One HTTP request to a SPARQL server, with every failure turned into a one-line InputError."""
+    _check_timeout(timeout)
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.Timeout:
@@ -219,3 +223,9 @@ def remote_request(method: str, url: str, *, timeout: float, **kwargs: object) -
         detail = " ".join(response.text.split())[:200]
         raise InputError(f"{url} answered HTTP {response.status_code}: {detail}", field="--endpoint")
     return response
+
+
+def _check_timeout(timeout: float) -> None:
+    # requests raises a bare ValueError for these, which would surface as an internal error.
+    if not timeout > 0:
+        raise InputError(f"must be more than 0 seconds (got {timeout:g})", field="--timeout")

@@ -159,7 +159,9 @@ def _term(param: Param, raw: str, resolve_person: Callable[[str], ox.NamedNode] 
         return _iri(raw, where)
     if param.type == "person":
         if raw.startswith(("http://", "https://")) or raw.startswith("person/"):
-            return _iri(raw, where)
+            iri = _iri(raw, where)
+            # The resolver also checks an IRI names a person: a typo would otherwise read as "met nobody".
+            return resolve_person(iri.value) if resolve_person else iri
         if resolve_person is None:
             raise InputError(f"give the person as an IRI: {raw!r}", **where)
         return resolve_person(raw)

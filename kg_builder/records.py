@@ -166,12 +166,13 @@ def load_corpus(
     """
     data_dir = data_dir.resolve()
     reuse = reuse or {}
+    paths = record_paths(data_dir)  # first: a wrong --data is about records/, not the gazetteer
     vocabulary = load_vocabulary(ontology)
     regions = load_regions(data_dir / "reference" / "idn-area-data")
     problems: list[Problem] = []
     files: list[LoadedFile] = []
     summaries: list[FileSummary] = []
-    for path in record_paths(data_dir):
+    for path in paths:
         if path.name in reuse:
             summaries.append(reuse[path.name])
             continue
@@ -249,8 +250,9 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
             file=display, line=line_of(lines, ("source", "text")), field="source.text",
         ) from exc
     except UnicodeDecodeError as exc:
+        at = exc.start + (3 if exc.object.startswith(b"\xef\xbb\xbf") else 0)  # the codec counts after the BOM
         raise InputError(
-            f"archived text {record.source.text!r} is not valid UTF-8 at byte {exc.start}",
+            f"archived text {record.source.text!r} is not valid UTF-8 at byte {at}",
             file=display, line=line_of(lines, ("source", "text")), field="source.text",
         ) from exc
     started = time.perf_counter()

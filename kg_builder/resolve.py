@@ -94,10 +94,16 @@ def load_decisions(data_dir: Path) -> Decisions:
     path = data_dir / DECISIONS_FILE
     if not path.is_file():
         return Decisions()
+    shown = f"{data_dir.name}/{DECISIONS_FILE}"  # as a curator names it, like record files
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", file=path) from None
+        raise InputError(f"YAML error: {' '.join(str(exc).split())}", file=shown) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8", file=shown) from None
+    if not isinstance(raw, dict):
+        raise InputError("resolutions.yaml is a mapping with 'same' and 'different' lists of [ref, ref] pairs", file=shown)
+    path = shown
     decisions = Decisions()
     for key in ("same", "different"):
         for index, pair in enumerate(raw.get(key) or []):

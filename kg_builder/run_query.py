@@ -26,6 +26,11 @@ SELECT DISTINCT ?person ?name WHERE {
 }
 ORDER BY ?person
 """
+PERSON_EXISTS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+SELECT ?name WHERE { VALUES ?person { UNDEF } ?person a egkg:Person ; egkg:name ?name }
+LIMIT 1
+"""
 
 
 def make_engine(
@@ -43,9 +48,15 @@ def make_engine(
 
 
 def person_resolver(engine: Engine):
-    """Turn a name or alias into the one person it names; ambiguity and absence are errors."""
+    """Turn a name, alias or IRI into the one person it names; ambiguity and absence are errors."""
 
     def resolve(label: str) -> ox.NamedNode:
+        if label.startswith(("http://", "https://")):
+            iri = ox.NamedNode(label)
+            if not engine.select(PERSON_EXISTS.replace("UNDEF", str(iri), 1)).rows:
+                raise InputError(f"no person {iri} in the graph; list names with `egkg query name-variants`",
+                                 field="--param person")
+            return iri
         pattern = re.compile(r"(VALUES\s+\?label\s*\{\s*)UNDEF(\s*\})")
         text = pattern.sub(lambda m: m.group(1) + str(ox.Literal(label)) + m.group(2), PERSON_LOOKUP)
         rows = engine.select(text).rows

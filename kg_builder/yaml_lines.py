@@ -13,13 +13,35 @@ __all__ = ["LineMap", "line_of", "load_yaml_with_lines"]
 
 LineMap = dict[tuple[str | int, ...], int]
 
+# The largest curated record is ~20 kB; 5 MB leaves room for any article and parses in a few seconds.
+MAX_BYTES = 5_000_000
+
 
 class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps: dates stay text so pydantic can say which is wrong.
+    """SafeLoader without implicit timestamps, aliases or explicit tags.
 
-    PyYAML would raise a bare ValueError on 2024-02-30 while constructing; we want the record
-    field and line in the message instead.
+    Dates stay text so pydantic can say which is wrong: PyYAML would raise a bare ValueError on
+    2024-02-30 while constructing; we want the record field and line in the message instead.
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        # An alias re-uses a whole subtree: nine nested aliases expand to 10^9 values ("billion
+        # laughs") that the line walk and pydantic would visit one by one. Records never need them.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} is not allowed; write the value out", event.start_mark
+            )
+        # Refuse every explicit tag before anything is constructed: the safe loader would still turn
+        # `!!binary aGVsbG8=` into the name "hello", a value nobody can read in the file.
+        tag = getattr(self.peek_event(), "tag", None)
+        if tag not in (None, "!"):
+            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise yaml.composer.ComposerError(
+                None, None, f"tag {shown} is not allowed; only plain YAML is allowed (no !!python or other tags)",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 _StrictSafeLoader.yaml_implicit_resolvers = {
@@ -31,14 +53,29 @@ _StrictSafeLoader.yaml_implicit_resolvers = {
 def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
     """Parse one YAML document; return the data and a map from value path to 1-based line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            # Pure-Python YAML parses ~1.5 MB/s: refuse at once instead of churning for a minute.
+            raise InputError(
+                f"file is {size / 1e6:.0f} MB; a record file holds one article's facts (at most "
+                f"{MAX_BYTES // 1_000_000} MB)", file=display,
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=display) from exc
     try:
         text = raw.decode("utf-8-sig")  # a leading BOM is harmless; strip it
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8", file=display) from exc
-    loader = _StrictSafeLoader(text)
+        at = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # the codec counts after the BOM
+        raise InputError(f"not valid UTF-8 at byte {at}; save the file as UTF-8", file=display,
+                         line=raw.count(b"\n", 0, at) + 1) from exc
+    try:
+        # The reader refuses control characters (NUL, ...) as soon as it is built, with no line.
+        loader = _StrictSafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(f"YAML error: unprintable character U+{exc.character:04X} is not allowed", file=display,
+                         line=line) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -55,6 +92,9 @@ def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
         raise InputError(f"YAML error: {what}", file=display, line=line) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=display) from exc
+    except RecursionError:
+        # The composer and the line walk recurse once per nesting level.
+        raise InputError("YAML error: nested too deeply; a record file is at most a few levels deep", file=display) from None
     finally:
         loader.dispose()
     return data, lines
