@@ -1,19 +1,21 @@
-"""networkx -> self-contained HTML views: pyvis networks (vis-network inlined) and a timeline."""
+"""networkx -> self-contained HTML views: vis-network pages (inlined from pyvis) and a timeline."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import operator
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import networkx as nx
 import pyvis
-from pyvis.network import Network
 
 from .export import write_atomically
 
-__all__ = ["COLOURS", "View", "render_network", "render_index", "render_timeline", "top_nodes"]
+__all__ = ["COLOURS", "View", "pivot_layout", "render_network", "render_index", "render_timeline", "top_nodes"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -31,6 +33,109 @@ OPTIONS = {
     "interaction": {"hover": True, "tooltipDelay": 100, "navigationButtons": False},
     "edges": {"smooth": False, "color": {"inherit": False, "color": "#9aa"}, "arrows": {"to": {"enabled": False}}},
 }
+# Above this many nodes vis-network's own layout is too slow for a page usable within seconds:
+# 1,000 nodes / 5,000 edges took 11.6 s to settle (improvedLayout's clustering + Kamada-Kawai,
+# then 300 physics iterations), 500 / 2,500 took 3.4 s. Large pages get positions from
+# `pivot_layout` and no physics (1,001 nodes: 2.1 s); hover highlighting is off (each highlight
+# redraws every edge, ~1 s at 50,000 edges) and edges hide while dragging or zooming.
+LARGE_NODES = 500
+LARGE_OPTIONS = {
+    **OPTIONS,
+    "physics": {**OPTIONS["physics"], "enabled": False},
+    "layout": {"improvedLayout": False},
+    "interaction": {**OPTIONS["interaction"], "hover": False, "hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
+}
+PIVOTS = 12
+SPREAD = 40  # px of layout radius per square root of a component's node count
+
+
+def _bfs(adjacency: list[list[int]], source: int) -> list[int]:
+    dist = [-1] * len(adjacency)
+    dist[source] = 0
+    queue = [source]
+    for v in queue:  # the list grows while iterating: a FIFO queue without deque overhead
+        step = dist[v] + 1
+        for w in adjacency[v]:
+            if dist[w] < 0:
+                dist[w] = step
+                queue.append(w)
+    return dist
+
+
+def _top_two(matrix: list[list[float]]) -> list[list[float]]:
+    """The two leading eigenvectors of a small symmetric matrix (power iteration, then deflation)."""
+    size, found = len(matrix), []
+    for _ in range(2):
+        vector = [1.0 + i / size for i in range(size)]
+        value = 0.0
+        for _ in range(200):
+            product = [sum(row[j] * vector[j] for j in range(size)) for row in matrix]
+            for other, other_value in found:  # deflate: B - lambda v v^T
+                dot = sum(o * x for o, x in zip(other, vector))
+                product = [p - other_value * dot * o for p, o in zip(product, other)]
+            norm = sum(p * p for p in product) ** 0.5 or 1.0
+            vector, value = [p / norm for p in product], norm
+        found.append((vector, value))
+    return [vector for vector, _ in found]
+
+
+def _component_layout(graph: nx.Graph, members: list[str], pivots: int) -> list[tuple[float, float]]:
+    """Pivot MDS (Brandes & Pich 2006): classical MDS on the hop distances to a few far-apart pivots."""
+    if len(members) < 3:
+        return [(float(i), 0.0) for i in range(len(members))]
+    index = {node: i for i, node in enumerate(members)}
+    adjacency = [[index[w] for w in graph.adj[node]] for node in members]
+    # Max-min pivots: start at the best connected node, then always the node farthest from all chosen.
+    first = min(range(len(members)), key=lambda i: (-len(adjacency[i]), members[i]))
+    columns, nearest = [], None
+    for _ in range(min(pivots, len(members))):
+        pivot = first if nearest is None else max(range(len(members)), key=nearest.__getitem__)
+        dist = _bfs(adjacency, pivot)
+        columns.append([float(d * d) for d in dist])
+        nearest = dist if nearest is None else [min(a, b) for a, b in zip(nearest, dist)]
+    # Double centring of the squared distances, column by column.
+    count = len(members)
+    column_means = [sum(column) / count for column in columns]
+    row_means = [sum(row) / len(columns) for row in zip(*columns)]
+    grand = sum(column_means) / len(columns)
+    centred = [[-0.5 * (d - r - mean + grand) for d, r in zip(column, row_means)]
+               for column, mean in zip(columns, column_means)]
+    gram = [[0.0] * len(centred) for _ in centred]
+    for i, ca in enumerate(centred):
+        for j in range(i, len(centred)):
+            gram[i][j] = gram[j][i] = sum(map(operator.mul, ca, centred[j]))
+    coordinates = []
+    for axis in _top_two(gram):
+        values = [0.0] * count
+        for weight, column in zip(axis, centred):
+            values = [v + weight * c for v, c in zip(values, column)]
+        coordinates.append(values)
+    return list(zip(*coordinates))
+
+
+def pivot_layout(graph: nx.Graph, pivots: int = PIVOTS, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Node positions for a large page in time linear in edges: pivot MDS per connected component,
+    components side by side (largest first). Deterministic for a given seed."""
+    rng = random.Random(seed)
+    placed: dict[str, tuple[float, float]] = {}
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    row_width = 2 * SPREAD * math.sqrt(max(graph.number_of_nodes(), 1))
+    cursor_x = cursor_y = row_height = 0.0
+    for members in components:
+        points = _component_layout(graph, members, pivots)
+        radius = SPREAD * math.sqrt(len(members))
+        # Scale to the component's radius (by RMS, so a few outliers do not squash the rest), then
+        # jitter: the leaves of one hub share a distance profile and would sit on one point.
+        extent = 2 * math.sqrt(sum(px * px + py * py for px, py in points) / len(points)) or 1.0
+        if cursor_x + 2 * radius > row_width and cursor_x > 0:
+            cursor_x, cursor_y, row_height = 0.0, cursor_y + row_height, 0.0
+        centre_x, centre_y = cursor_x + radius, cursor_y + radius
+        for node, (px, py) in zip(members, points):
+            angle, shift = rng.uniform(0, 2 * math.pi), SPREAD * math.sqrt(rng.random())
+            placed[node] = (round(centre_x + radius * px / extent + shift * math.cos(angle), 1),
+                            round(centre_y + radius * py / extent + shift * math.sin(angle), 1))
+        cursor_x, row_height = cursor_x + 2 * radius + SPREAD, max(row_height, 2 * radius + SPREAD)
+    return placed
 
 
 @dataclass(frozen=True)
@@ -77,13 +182,9 @@ def _edge_tip(data: dict, left: str, right: str) -> list[str]:
     return lines
 
 
-def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, links: list[View],
-                   size_by: dict[str, float] | None = None, height: str = "80vh") -> tuple[int, int]:
-    """Write one interactive page; returns (nodes, edges) drawn."""
-    # Directed skips pyvis's linear duplicate-edge scan (224 s -> 16 s at 50,000 edges); arrows stay off.
-    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
-    sizes = size_by or {}
+def _vis_nodes(graph: nx.Graph, sizes: dict[str, float]) -> list[dict]:
     biggest = max(sizes.values(), default=0) or 1
+    nodes = []
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         group = data.get("institution_type") or data.get("type") or "Unknown"
@@ -91,21 +192,44 @@ def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, link
             group = "Meeting"
         acting = bool(data.get("acting"))
         # No vis "group": its automatic palette would override the legend's colours.
-        net.add_node(
-            node, label=data.get("label") or node, egkgType=group, color=COLOURS.get(group, "#dddddd"),
-            size=10 + 30 * (sizes.get(node, 0) / biggest), shape="diamond" if acting else "dot",
-            shapeProperties={"borderDashes": [4, 3]} if acting else {}, borderWidth=3 if acting else 1,
-            provinces=sorted(data.get("provinces", [])) or ([data["place"]] if data.get("place") else []),
-            tip=_node_tip(node, data),
-        )
-    for left, right in sorted(graph.edges()):
-        data = graph.edges[left, right]
+        nodes.append({
+            "id": node, "label": data.get("label") or node, "shape": "diamond" if acting else "dot",
+            "color": COLOURS.get(group, "#dddddd"), "egkgType": group, "size": 10 + 30 * (sizes.get(node, 0) / biggest),
+            "shapeProperties": {"borderDashes": [4, 3]} if acting else {}, "borderWidth": 3 if acting else 1,
+            "provinces": sorted(data.get("provinces", [])) or ([data["place"]] if data.get("place") else []),
+            "tip": _node_tip(node, data),
+        })
+    return nodes
+
+
+def _vis_edges(graph: nx.Graph) -> list[dict]:
+    labels = {node: data.get("label", node) for node, data in graph.nodes(data=True)}
+    days = {node: data.get("date") for node, data in graph.nodes(data=True)}
+    edges = []
+    # Same order as sorted(graph.edges()), without a view lookup per edge.
+    for left, right, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
         dates = sorted({m["date"] for m in data.get("meetings", [])}) or sorted(
-            {graph.nodes[n].get("date") for n in (left, right) if graph.nodes[n].get("date")}) or ["0000-00-00"]
-        net.add_edge(left, right, weight=data.get("weight", 1), width=1 + min(data.get("weight", 1), 10),
-                     arrows={"to": {"enabled": False}},
-                     dates=dates, tip=_edge_tip(data, graph.nodes[left].get("label", left), graph.nodes[right].get("label", right)))
-    nodes, edges, _, _, _, _ = net.get_network_data()
+            {days[n] for n in (left, right) if days[n]}) or ["0000-00-00"]
+        edges.append({
+            "from": left, "to": right, "weight": data.get("weight", 1), "width": 1 + min(data.get("weight", 1), 10),
+            "dates": dates, "tip": _edge_tip(data, labels[left], labels[right]),
+        })
+    return edges
+
+
+def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, links: list[View],
+                   size_by: dict[str, float] | None = None, height: str = "80vh") -> tuple[int, int]:
+    """Write one interactive page; returns (nodes, edges) drawn."""
+    # vis-network's node and edge objects are built here, not with pyvis's Network: its add_node and
+    # add_edge look ids up in lists (undirected add_edge also scans every edge), which is quadratic:
+    # 11-38 s for 10,000 nodes / 50,000 edges directed, 224 s undirected. This is linear (~95 µs
+    # per edge for the whole page, JSON and write included).
+    nodes, edges = _vis_nodes(graph, size_by or {}), _vis_edges(graph)
+    large = len(nodes) > LARGE_NODES
+    if large:
+        positions = pivot_layout(graph)
+        for node in nodes:
+            node["x"], node["y"] = positions[node["id"]]
     present = sorted({node["egkgType"] for node in nodes})
     provinces = sorted({p for node in nodes for p in node["provinces"]})
     days = sorted({d for edge in edges for d in edge["dates"] if d != "0000-00-00"})
@@ -113,7 +237,7 @@ def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, link
         title=title, note=note, links=[l.__dict__ for l in links], height=height,
         legend=[(group, COLOURS.get(group, "#dddddd")) for group in present], provinces=provinces,
         date_from=days[0] if days else "", date_to=days[-1] if days else "",
-        graph={"nodes": nodes, "edges": edges, "options": OPTIONS},
+        graph={"nodes": nodes, "edges": edges, "options": LARGE_OPTIONS if large else OPTIONS},
         vis_js=(VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
     )
