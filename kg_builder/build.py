@@ -6,6 +6,8 @@ everything succeeded, so a failed, interrupted or killed build leaves the previo
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import os
 import pickle
@@ -24,6 +26,7 @@ from .incremental import (
     CACHE_DIR, FileEntry, Manifest, Plan, block_name, file_key, fingerprint, plan_changes, read_manifest, with_dependants,
     write_manifest,
 )
+from .chunked import build_in_chunks
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .reason import INFERRED_GRAPH, Inference, infer
@@ -64,6 +67,7 @@ class BuildResult:
     out_dir: Path | None = None
     inference: Inference | None = None
     changes: Plan | None = None  # set when only changed record files were redone
+    quad_count: int | None = None  # set when the quads were streamed, not kept (chunked builds)
 
 
 def _quiet(_: str) -> None:
@@ -86,8 +90,13 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
     return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings)
 
 
+# Above this many record files a full build goes chunk by chunk (kg_builder/chunked.py).
+CHUNK_FILES = 500
+
+
 def build(
-    data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True, incremental: bool = True
+    data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True, incremental: bool = True,
+    chunk_files: int = CHUNK_FILES,
 ) -> BuildResult:
     """Check everything, reason (unless told not to), then write N-Quads, TriG and the store atomically.
 
@@ -97,11 +106,22 @@ def build(
     created = _prepare_out_dir(out_dir)
     try:
         with _build_lock(out_dir):
-            return _build_locked(data_dir, out_dir, progress, reason=reason, incremental=incremental)
+            return _build_locked(data_dir, out_dir, progress, reason=reason, incremental=incremental,
+                                 chunk_files=chunk_files)
     except BaseException:
-        if created:  # a refused first build leaves no trace, not an empty build/ with a lock file
+        # A refused first build leaves no trace, not an empty build/ with a lock file; but only when
+        # nothing else is there (a second build that lost the race must not remove the first's work).
+        if created and _holds_only_lock(out_dir):
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
+
+
+def _holds_only_lock(out_dir: Path) -> bool:
+    entries = set(os.listdir(out_dir)) if out_dir.is_dir() else set()
+    releases = out_dir / RELEASES
+    if RELEASES in entries and not any(releases.iterdir()):
+        entries.discard(RELEASES)
+    return entries <= {".build.lock"}
 
 
 def _prepare_out_dir(out_dir: Path) -> bool:
@@ -116,7 +136,9 @@ def _prepare_out_dir(out_dir: Path) -> bool:
     return created
 
 
-def _build_locked(data_dir: Path, out_dir: Path, progress: Progress, *, reason: bool, incremental: bool) -> BuildResult:
+def _build_locked(
+    data_dir: Path, out_dir: Path, progress: Progress, *, reason: bool, incremental: bool, chunk_files: int
+) -> BuildResult:
     """The build proper, once the lock is held: incremental when the previous release allows it."""
     timings: dict[str, float] = {}
     current_fingerprint = fingerprint(data_dir)
@@ -127,6 +149,9 @@ def _build_locked(data_dir: Path, out_dir: Path, progress: Progress, *, reason: 
             plan = plan_changes(data_dir, manifest, current_fingerprint)
         if plan is not None:
             return _build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
+    if len(record_paths(data_dir)) > chunk_files:
+        return _build_chunked(data_dir, out_dir, current_fingerprint, timings, progress, reason=reason,
+                              chunk_files=chunk_files)
     result = check(data_dir, progress, timings)
     result.quads = to_oxigraph(result.dataset)
     if reason:
@@ -137,6 +162,42 @@ def _build_locked(data_dir: Path, out_dir: Path, progress: Progress, *, reason: 
     write_outputs(out_dir, result.quads, timings, progress, cache=cache)
     result.out_dir = out_dir
     return result
+
+
+def _build_chunked(
+    data_dir: Path, out_dir: Path, current_fingerprint: str, timings: dict[str, float], progress: Progress,
+    *, reason: bool, chunk_files: int,
+) -> BuildResult:
+    """A full build chunk by chunk into a new release, published like any other."""
+    release = _new_release(out_dir)
+    try:
+        chunked = build_in_chunks(
+            data_dir, release, current_fingerprint, reason=reason, chunk_files=chunk_files,
+            timed=lambda stage: _timed(timings, stage, progress, add=True), timings=timings,
+        )
+        if chunked.violations:
+            raise ShaclViolations(sorted(chunked.violations, key=_violation_order))
+        timings["load records"] -= timings.get("evidence check", 0.0)
+        _publish(release, out_dir)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    _remove_stale_releases(out_dir)
+    return BuildResult(corpus=chunked.corpus, dataset=Dataset(), timings=timings, out_dir=out_dir,
+                       inference=chunked.inference, quad_count=chunked.quad_count)
+
+
+def _violation_order(v: Violation) -> tuple:
+    return (v.problem.file, v.problem.line or 0, v.focus, v.path, v.message)
+
+
+def _new_release(out_dir: Path) -> Path:
+    releases = out_dir / RELEASES
+    releases.mkdir(exist_ok=True)
+    _remove_stale_releases(out_dir)
+    release = releases / f"r{os.getpid()}-{time.monotonic_ns()}"
+    release.mkdir()
+    return release
 
 
 def _build_changes(
@@ -208,11 +269,7 @@ def write_outputs(
     With `patch` (previous release, graphs to drop, merged N-Quads), `quads` holds only the new
     graphs: the store is a hard-linked checkpoint of the previous one with those graphs replaced.
     """
-    releases = out_dir / RELEASES
-    releases.mkdir(exist_ok=True)
-    _remove_stale_releases(out_dir)
-    release = releases / f"r{os.getpid()}-{time.monotonic_ns()}"
-    release.mkdir()
+    release = _new_release(out_dir)
     try:
         with _timed(timings, "write N-Quads", progress, add=True):
             (release / NQUADS).write_bytes(patch[2] if patch else to_nquads(quads))
@@ -314,31 +371,78 @@ def _publish(release: Path, out_dir: Path) -> None:
     egkg.nq, egkg.trig and store/ are fixed symlinks into current/, so readers see either the
     whole previous build or the whole new one, even if the process is killed at any instant.
     """
-    current = out_dir / CURRENT
-    if current.exists() and not current.is_symlink():
-        # A copy of a build (cp -r, copytree) turns current/ into a plain directory; set it aside.
-        os.replace(current, out_dir / RELEASES / f"legacy-{CURRENT}-{time.monotonic_ns()}")
+    _adopt_plain_layout(out_dir)
+    _point_current(out_dir, release)
+    _ensure_public_links(out_dir)
+
+
+def _point_current(out_dir: Path, release: Path) -> None:
     pointer = out_dir / f".current-{os.getpid()}"
     pointer.unlink(missing_ok=True)
     pointer.symlink_to(Path(RELEASES) / release.name)
-    os.replace(pointer, current)
+    os.replace(pointer, out_dir / CURRENT)
+
+
+def _adopt_plain_layout(out_dir: Path) -> None:
+    """Turn a build whose outputs are plain files (a copy, or an older layout) into a release first.
+
+    The previous build becomes a release that current/ points at, and each public name becomes a
+    link to the same content, one atomic step at a time; only then may current/ switch to the new
+    release. A kill at any step leaves readers the whole previous build.
+    """
+    current = out_dir / CURRENT
+    plain = [name for name in (NQUADS, TRIG, STORE) if (out_dir / name).exists() and not (out_dir / name).is_symlink()]
+    if not plain and not (current.exists() and not current.is_symlink()):
+        return
+    legacy = out_dir / RELEASES / f"legacy-{time.monotonic_ns()}"
+    legacy.mkdir()
+    for name in plain:
+        if name == STORE:
+            old = ox.Store.read_only(str(out_dir / STORE))
+            old.backup(str(legacy / STORE))  # hard links to the store's immutable files
+            del old
+        else:
+            os.link(out_dir / name, legacy / name)
+    if current.exists() and not current.is_symlink():
+        # A copy turns current/ into a plain directory; readers never go through it, so move it aside.
+        os.replace(current, out_dir / RELEASES / f"legacy-{CURRENT}-{time.monotonic_ns()}")
+    _point_current(out_dir, legacy)
     _ensure_public_links(out_dir)
 
 
 def _ensure_public_links(out_dir: Path) -> None:
-    """Make egkg.nq, egkg.trig and store symlinks into current/ (once; older builds had plain files)."""
+    """Make egkg.nq, egkg.trig and store symlinks into current/, each replaced in one atomic step."""
     for name in (NQUADS, TRIG, STORE):
         public = out_dir / name
         target = Path(CURRENT) / name
         if public.is_symlink() and Path(os.readlink(public)) == target:
             continue
-        if public.is_dir() and not public.is_symlink():
-            # A plain store/ from an older layout: keep it inside the releases until the switch is done.
-            os.replace(public, out_dir / RELEASES / f"legacy-{name}-{time.monotonic_ns()}")
         link = out_dir / f".{name}-{os.getpid()}.link"
         link.unlink(missing_ok=True)
         link.symlink_to(target)
-        os.replace(link, public)
+        if public.is_dir() and not public.is_symlink():
+            # rename() cannot put a link over a directory; swap the two names atomically instead.
+            _exchange(link, public)
+            os.replace(link, out_dir / RELEASES / f"legacy-{name}-{time.monotonic_ns()}")
+        else:
+            os.replace(link, public)
+
+
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); two renames where it is missing."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+            return
+        error = ctypes.get_errno()
+        if error not in (errno.ENOSYS, errno.EINVAL):
+            raise OSError(error, os.strerror(error), str(second))
+    aside = second.with_name(f".{second.name}-{os.getpid()}.aside")
+    os.replace(second, aside)
+    os.replace(first, second)
+    os.replace(aside, first)
 
 
 def _remove_stale_releases(out_dir: Path) -> None:

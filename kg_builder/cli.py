@@ -86,16 +86,19 @@ def build(
     reason: Annotated[bool, typer.Option("--reason/--no-reason", help="derive the inferred graph (needs Java)")] = True,
     full: Annotated[bool, typer.Option("--full", help="redo every record file, not only those changed since the last build")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="also write stage timings and counts as JSON here")] = None,
+    chunk_files: Annotated[int, typer.Option("--chunk-files", min=1, help="above this many record files, build chunk by chunk")] = 500,
 ) -> None:
     """Check the records, reason, and write build/egkg.nq, build/egkg.trig and the embedded store."""
     from .build import build as run_build
     from .summary import summary_table
 
-    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress, reason=reason, incremental=not full)
+    result = run_build(data, out_dir, progress=(lambda _: None) if quiet else _progress, reason=reason, incremental=not full, chunk_files=chunk_files)
     if report is not None:
         _write_report(report, result)
     if not quiet:
-        if result.changes is None:
+        if result.quad_count is not None:
+            out.print(f"chunked build: {len(result.corpus.summaries)} record files, {result.quad_count} quads", markup=False)
+        elif result.changes is None:
             out.print(summary_table(result.quads))
         else:
             changes = result.changes
@@ -111,9 +114,10 @@ def _write_report(path: Path, result) -> None:
 
     from .export import write_atomically
 
-    counts = {"record_files": len(result.corpus.summaries), "files_redone": len(result.corpus.files)}
+    redone = len(result.corpus.summaries) if result.quad_count is not None else len(result.corpus.files)
+    counts = {"record_files": len(result.corpus.summaries), "files_redone": redone}
     if result.changes is None:
-        counts["quads"] = len(result.quads)
+        counts["quads"] = result.quad_count if result.quad_count is not None else len(result.quads)
     report = {"incremental": result.changes is not None, "timings": result.timings, "counts": counts}
     write_atomically(path, json.dumps(report, indent=2, sort_keys=True).encode())
 

@@ -45,7 +45,7 @@ def _id(text: str) -> Literal:
 Origins = dict[str, tuple[str, "int | None", str]]  # IRI -> (record file, line, field)
 
 
-def map_corpus(corpus: Corpus, ontology: Graph) -> tuple[Dataset, Origins]:
+def map_corpus(corpus: Corpus, ontology: Graph, *, static: bool = True) -> tuple[Dataset, Origins]:
     """Build the dataset (ontology, gazetteer, one graph per record file) and where each node came from.
 
     The origins map a node IRI to (record file, line, field path) so validation reports can point
@@ -53,11 +53,12 @@ def map_corpus(corpus: Corpus, ontology: Graph) -> tuple[Dataset, Origins]:
     """
     origins: Origins = {}
     dataset = Dataset()
-    ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
-    # Canonical blank-node labels (RDFC-style hashing of content) keep N-Quads byte-identical.
-    for triple in to_canonical_graph(ontology):
-        ontology_graph.add(triple)
-    _map_gazetteer(dataset.graph(GAZETTEER_GRAPH), corpus.regions)
+    if static:  # the ontology and gazetteer graphs; a chunked build maps them once, not per chunk
+        ontology_graph = dataset.graph(ONTOLOGY_GRAPH)
+        # Canonical blank-node labels (RDFC-style hashing of content) keep N-Quads byte-identical.
+        for triple in to_canonical_graph(ontology):
+            ontology_graph.add(triple)
+        _map_gazetteer(dataset.graph(GAZETTEER_GRAPH), corpus.regions)
     labels = _ConceptLabels(ontology)
     for loaded in corpus.files:
         graph = dataset.graph(source_graph_iri(loaded.record.source.id))

@@ -157,12 +157,14 @@ def record_paths(data_dir: Path) -> list[Path]:
 
 
 def load_corpus(
-    data_dir: Path, ontology: Graph, reuse: dict[str, FileSummary] | None = None, timings: dict[str, float] | None = None
+    data_dir: Path, ontology: Graph, reuse: dict[str, FileSummary] | None = None, timings: dict[str, float] | None = None,
+    *, keep_files: bool = True,
 ) -> Corpus:
     """Load and check every `data/records/*.yaml`; raise InputErrors listing every problem.
 
     Files named in `reuse` are unchanged since a previous build: their summaries stand in for
-    parsing them again, and only the checks across files see them.
+    parsing them again, and only the checks across files see them. Without `keep_files` only the
+    summaries are kept (a chunked build parses each file again when it maps it).
     """
     data_dir = data_dir.resolve()
     reuse = reuse or {}
@@ -184,7 +186,8 @@ def load_corpus(
         except InputErrors as exc:
             problems.extend(exc.problems)
             continue
-        files.append(loaded)
+        if keep_files:
+            files.append(loaded)
         summaries.append(summary)
     declarations = _declarations(summaries, problems)
     for summary in summaries:

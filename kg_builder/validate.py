@@ -50,7 +50,8 @@ def _short_iri(iri: str) -> str:
 
 
 def changed_violations(
-    dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path, origins: Origins
+    dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
+    *, static: Graph | None = None,
 ) -> list[Violation]:
     """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
 
@@ -59,6 +60,8 @@ def changed_violations(
     to: all a one-step shape looks at, so the result equals validating the whole union for them.
     """
     data = Graph()
+    for triple in static if static is not None else ():
+        data.add(triple)  # the ontology and gazetteer, when the dataset does not carry them
     focus: set[URIRef] = set()
     objects: set[URIRef] = set()
     for graph in dataset.graphs():
@@ -76,9 +79,9 @@ def changed_violations(
     return shacl_violations(data, SHAPES_FILE, origins, focus=sorted(focus)) if focus else []
 
 
-def _neighbourhood(store_path: Path, subjects: list, objects: list, skip: set[str]) -> Graph:
+def _neighbourhood(store_or_path: Path | ox.Store, subjects: list, objects: list, skip: set[str]) -> Graph:
     """Triples about `subjects` and rdf:types of `objects` in the previous store, outside `skip`."""
-    store = open_store(store_path)
+    store = store_or_path if isinstance(store_or_path, ox.Store) else open_store(store_or_path)
     skipped = set(skip)
     found = Graph()
     objects = set(objects)
