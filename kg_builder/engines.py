@@ -187,8 +187,21 @@ class RemoteEngine(Engine):
                 for binding in document.get("results", {}).get("bindings", [])
             )
         except (ValueError, AttributeError, KeyError, TypeError):
+            _raise_if_cut_off(self.endpoint, response.text)
             raise InputError(f"{self.endpoint} did not answer with SPARQL JSON results", field="--endpoint") from None
         return ResultTable(columns, rows)
+
+
+# Oxigraph's server (`oxigraph serve --timeout-s`) has sent "200" and the JSON head by the time its
+# limit ends a query, so the only sign of the cut is this text closing the truncated body.
+_CANCELLED = "The SPARQL operation has been cancelled"
+
+
+def _raise_if_cut_off(url: str, body: str) -> None:
+    """A one-line InputError when `body` is what an endpoint's time limit left of an answer."""
+    if body[-len(_CANCELLED) - 100 :].rstrip().endswith(_CANCELLED):
+        raise InputError(f"{url} cut the query off at its time limit; try a narrower query "
+                         "or a larger --timeout-s on the server", field="--endpoint")
 
 
 def _from_json(term: dict | None) -> Term | None:
@@ -220,6 +233,7 @@ def remote_request(method: str, url: str, *, timeout: float, **kwargs: object) -
     if response.status_code in (401, 403):
         raise InputError(f"{url} refused the credentials (HTTP {response.status_code}); check --user/--password", field="--endpoint")
     if response.status_code >= 400:
+        _raise_if_cut_off(url, response.text)
         detail = " ".join(response.text.split())[:200]
         raise InputError(f"{url} answered HTTP {response.status_code}: {detail}", field="--endpoint")
     return response

@@ -95,6 +95,39 @@ def test_contradicting_weekday_is_flagged() -> None:
     assert m.weekday_ok is False and "contradicts" in m.note and m.confidence < 0.6
 
 
+@pytest.mark.parametrize(("text", "published"), [
+    ("KEMARIN", dt.date.min), ("besok", dt.date.max), ("3 hari lalu", dt.date(1, 1, 2)),
+    ("9 hari lagi yaitu pada 3 Januari 0001", None),
+])
+def test_relative_day_beyond_the_calendar_is_not_proposed(text: str, published: dt.date | None) -> None:
+    assert [m for m in find_dates(text, published) if m.kind in {"relative", "anchored"}] == []
+
+
+def test_relative_day_at_the_calendars_edge_is_kept() -> None:
+    assert parse_date("kemarin", published=dt.date(1, 1, 2)).date == dt.date.min
+    assert parse_date("besok", published=dt.date(9999, 12, 30)).date == dt.date.max
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1 Januari 0001", dt.date(1, 1, 1)), ("(6/11/0099)", dt.date(99, 11, 6)), ("Januari 5, 0050", dt.date(50, 1, 5)),
+    ("(6/11/24)", dt.date(2024, 11, 6)), ("(6/11/0000)", None), ("1 Januari 0000", None), ("6/11/0000", None),
+])
+def test_only_two_digit_years_are_expanded(text: str, expected: dt.date | None) -> None:
+    found = parse_date(text)
+    assert (found.date if found else None) == expected, found
+
+
+def test_digits_of_other_scripts_are_not_read_as_dates() -> None:
+    assert find_dates("(٦/١١/٢٠٢٤) dan ٣ hari lalu", dt.date(2024, 11, 6)) == []
+
+
+def test_cli_drafts_relative_days_against_the_first_day(tmp_path: Path) -> None:
+    path = tmp_path / "kemarin.txt"
+    path.write_text("Rapat koordinasi digelar kemarin di Kendari.\n", encoding="utf-8")
+    result = run_egkg("draft", path, "--published", "0001-01-01")
+    assert result.returncode == 0, result.stderr
+
+
 # --- regulations -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -116,6 +149,23 @@ def test_citations(text: str, reg_id: str) -> None:
 def test_vague_citation_is_unresolved() -> None:
     (cit,) = find_citations("sesuai ketentuan UU Pemilu yang berlaku")
     assert not cit.resolved and cit.printed == "UU Pemilu"
+
+
+def test_title_span_covers_the_title_stripped_of_commas() -> None:
+    text = "UU Nomor 10 Tahun 2016 tentang , Pemilihan Gubernur dan lainnya ,\nlalu"
+    (cit,) = find_citations(text)
+    assert cit.title == "Pemilihan Gubernur dan lainnya"
+    assert text[cit.title_span[0] : cit.title_span[1]] == " tentang , Pemilihan Gubernur dan lainnya"
+
+
+@pytest.mark.parametrize("text", ["UU Nomor ० Tahun 1945", "UU NOMOR० TAHUN 1945", "PKPU Nomor ٢ Tahun 2024"])
+def test_digits_of_other_scripts_are_no_regulation_number(text: str) -> None:
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == []
+
+
+def test_a_number_ends_at_a_digit_of_another_script() -> None:
+    (cit,) = find_citations("UU Nomor 1० Tahun 2016")
+    assert cit.number == "1" and not cit.resolved
 
 
 # --- officials ---------------------------------------------------------------------------------

@@ -23,16 +23,17 @@ _TYPES: list[tuple[str, str]] = [
     ("keputusan", r"Keputusan|Kepmendagri|Surat[ \t]+Keputusan"),
 ]
 _TYPE_RE = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _TYPES)
-_NUMBER = r"(?:Nomor|Nomer|No\.?)[ \t]*:?[ \t]*(?P<number>\d[\w./-]*)"
-_YEAR = r"(?:[ \t]*,?[ \t]*(?:Tahun|Thn\.?)[ \t]+(?P<year>\d{4}))?"
+# [0-9] and [0-9A-Za-z_], not \d and \w: those also take other scripts' digits ("०"), which the id slug drops.
+_NUMBER = r"(?:Nomor|Nomer|No\.?)[ \t]*:?[ \t]*(?P<number>[0-9][0-9A-Za-z_./-]*)"
+_YEAR = r"(?:[ \t]*,?[ \t]*(?:Tahun|Thn\.?)[ \t]+(?P<year>[0-9]{4}))?"
 _CITATION = re.compile(
     rf"(?<![\w-])(?:(?P<type>{_TYPE_RE})(?P<issuer>[ \t]+[^\n;]{{0,90}}?)??[ \t]+{_NUMBER}{_YEAR}"
     rf"|(?P<const>Undang[- ]Undang[ \t]+Dasar(?:[ \t]+Negara[ \t]+Republik[ \t]+Indonesia)?|UUD)[ \t]+(?:Tahun[ \t]+)?(?P<cyear>1945))",
     re.I,
 )
 _VAGUE = re.compile(r"(?<![\w-])(?P<type>UU|PKPU|Perppu|Permendagri|Perbawaslu|Perpres|Perda)(?:[ \t]+(?![Nn]o)[A-Z][\w-]+){1,3}")
-_PASAL = re.compile(r"Pasal[ \t]+(\d+[A-Za-z]?(?:[ \t]+ayat[ \t]+\(\d+\))?)[ \t]+$", re.I)
-_TITLE = re.compile(r"[ \t]*,?[ \t]*(?P<date>Tanggal[ \t]+\d{1,2}[ \t]+[A-Za-z]+\.?[ \t]+\d{4}[ \t]*,?[ \t]*)?tentang[ \t]+(?P<title>[^\n.;]{3,200})", re.I)
+_PASAL = re.compile(r"Pasal[ \t]+([0-9]+[A-Za-z]?(?:[ \t]+ayat[ \t]+\([0-9]+\))?)[ \t]+$", re.I)
+_TITLE = re.compile(r"[ \t]*,?[ \t]*(?P<date>Tanggal[ \t]+[0-9]{1,2}[ \t]+[A-Za-z]+\.?[ \t]+[0-9]{4}[ \t]*,?[ \t]*)?tentang[ \t]+(?P<title>[^\n.;]{3,200})", re.I)
 _DATE_AFTER = re.compile(r"[ \t]*,?[ \t]*Tanggal[ \t]+", re.I)
 
 
@@ -72,7 +73,7 @@ def find_citations(text: str) -> list[Citation]:
         number = m.group("number").rstrip("./-")
         year = int(m.group("year")) if m.group("year") else None
         if year is None:
-            tail = re.search(r"/((?:19|20)\d{2})$", number)
+            tail = re.search(r"/((?:19|20)[0-9]{2})$", number)
             year = int(tail.group(1)) if tail else None
         issuer = (m.group("issuer") or "").strip() or None
         if issuer and kind != "keputusan" and len(issuer) > 40:
@@ -91,10 +92,13 @@ def find_citations(text: str) -> list[Citation]:
             title = after.group("title")
             nxt = _CITATION.search(title)  # stop the title at the next citation's type word
             cut = nxt.start() if nxt else len(title)
-            title = re.split(r",?[ \t]+(?:serta|dan program|yang mengatur)\b", title[:cut])[0].strip(" ,")
+            title = re.split(r",?[ \t]+(?:serta|dan program|yang mengatur)\b", title[:cut])[0]
+            # The span ends where the stripped title ends: the evidence quote must hold all of it.
+            end = after.start("title") + len(title.rstrip(" ,"))
+            title = title.strip(" ,")
             if len(title) >= 3:
                 cit.title = title
-                cit.title_span = (cit.end, after.start("title") + len(title))
+                cit.title_span = (cit.end, end)
     spans = [(c.start, c.end) for c in found]
     for m in finditer(_VAGUE, text):
         if any(s <= m.start() < e for s, e in spans):

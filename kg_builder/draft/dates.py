@@ -23,20 +23,21 @@ _NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "t
 _WD = r"(?:Senin|Selasa|Rabu|Kamis|Jum[’']?at|Sabtu|Minggu|Ahad)"
 _MON = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY_PART = rf"(?:(?:hari[ \t]+)?(?P<wd1>{_WD})(?:[ \t]*-[ \t]*(?P<wd2>{_WD}))?[ \t]*,?[ \t]*(?:tanggal[ \t]+|tgl\.?[ \t]+)?)?"
+# [0-9] rather than \d, which also takes other scripts' digits ("०") that int() then misreads.
 _NUMERIC = re.compile(
-    _WEEKDAY_PART + r"\([ \t]*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?[ \t]*\)"
-    r"|(?<![\d./])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])",
+    _WEEKDAY_PART + r"\([ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{2}|[0-9]{4}))?[ \t]*\)"
+    r"|(?<![0-9./])(?P<d2>[0-9]{1,2})/(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4})(?![0-9/])",
     re.I,
 )
 _TEXTUAL = re.compile(
     _WEEKDAY_PART
-    + rf"(?P<d>\d{{1,2}})(?:[ \t]*(?:-|–|s\.?d\.?|sampai|hingga)[ \t]*(?P<d_end>\d{{1,2}}))?[ \t]+(?P<mon>{_MON})(?![a-z])(?:[ \t]+(?P<y>\d{{4}}))?",
+    + rf"(?P<d>[0-9]{{1,2}})(?:[ \t]*(?:-|–|s\.?d\.?|sampai|hingga)[ \t]*(?P<d_end>[0-9]{{1,2}}))?[ \t]+(?P<mon>{_MON})(?![a-z])(?:[ \t]+(?P<y>[0-9]{{4}}))?",
     re.I,
 )
-_MONTH_FIRST = re.compile(_WEEKDAY_PART + rf"(?P<mon>{_MON})[ \t]+(?P<d>\d{{1,2}}),[ \t]*(?P<y>\d{{4}})", re.I)
+_MONTH_FIRST = re.compile(_WEEKDAY_PART + rf"(?P<mon>{_MON})[ \t]+(?P<d>[0-9]{{1,2}}),[ \t]*(?P<y>[0-9]{{4}})", re.I)
 _RELATIVE = re.compile(
     r"\b(?P<word>kemarin|kemarin lusa|hari ini|besok|esok hari|lusa)\b"
-    r"|\b(?P<n>\d{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)[ \t]*(?:\([a-z]+\)[ \t]*)?hari[ \t]+"
+    r"|\b(?P<n>[0-9]{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)[ \t]*(?:\([a-z]+\)[ \t]*)?hari[ \t]+"
     r"(?P<dir>lalu|sebelumnya|yang lalu|lagi|mendatang|ke depan)\b",
     re.I,
 )
@@ -59,8 +60,9 @@ class DateMention:
 
 def _year(raw: str | None, published: dt.date | None) -> tuple[int | None, str]:
     if raw:
+        # Only "(6/11/24)" is shorthand; a four-digit "0001" is a year as written (and 0000 no year at all).
         y = int(raw)
-        return (y + 2000 if y < 100 else y), "absolute"
+        return (y + 2000 if len(raw) == 2 else y), "absolute"
     return (published.year if published else None), "no-year"
 
 
@@ -68,6 +70,14 @@ def _make(y: int, m: int, d: int) -> dt.date | None:
     try:
         return dt.date(y, m, d)
     except ValueError:
+        return None
+
+
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    """`day` moved by `days`, or None past 0001-01-01 / 9999-12-31, where no date can be proposed."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
         return None
 
 
@@ -113,11 +123,14 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             ok, note = _check_weekday(m, date, last)
             add(DateMention(m.start(), m.end(), date, last, kind, ok, _conf(kind, ok), note))
     for m in finditer(_RELATIVE, text):
-        anchored = _anchored(text, m, found)
-        if anchored:
-            add(anchored)
-        elif published:
-            add(DateMention(m.start(), m.end(), published + dt.timedelta(days=_offset(m)), None, "relative", None, 0.6,
+        anchor = _anchor(text, m, found)
+        if anchor:
+            # An anchor too near 0001-01-01 leaves no date to propose; the publication date is no stand-in.
+            if day := _shift(anchor.date, -_offset(m)):
+                add(DateMention(m.start(), m.end(), day, None, "anchored", None, 0.7,
+                                f"{_offset(m)} days before {anchor.date.isoformat()}"))
+        elif published and (day := _shift(published, _offset(m))):
+            add(DateMention(m.start(), m.end(), day, None, "relative", None, 0.6,
                             f"relative to the publication date {published.isoformat()}"))
     found.sort(key=lambda x: x.start)
     return found
@@ -131,17 +144,15 @@ def _offset(m: re.Match[str]) -> int:
     return -days if m.group("dir").lower() in {"lalu", "sebelumnya", "yang lalu"} else days
 
 
-def _anchored(text: str, m: re.Match[str], found: list[DateMention]) -> DateMention | None:
-    """"9 hari lagi yaitu pada ... 27 Nopember 2024": the reporting day is the absolute date minus 9."""
+def _anchor(text: str, m: re.Match[str], found: list[DateMention]) -> DateMention | None:
+    """"9 hari lagi yaitu pada ... 27 Nopember 2024": the absolute date the reporting day is counted back from."""
     if m.group("word") or m.group("dir").lower() not in {"lagi", "mendatang", "ke depan"}:
         return None
     for other in found:
         if other.kind == "absolute" and 0 <= other.start - m.end() <= 40:
             between = text[m.end() : other.start]
             if "\n" not in between and "." not in between:
-                day = other.date - dt.timedelta(days=_offset(m))
-                return DateMention(m.start(), m.end(), day, None, "anchored", None, 0.7,
-                                   f"{_offset(m)} days before {other.date.isoformat()}")
+                return other
     return None
 
 
