@@ -19,6 +19,7 @@ from .serialize import PREFIXES
 __all__ = ["Violation", "changed_violations", "shacl_violations", "union_graph"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STATIC_GRAPHS = {str(ONTOLOGY_GRAPH), str(GAZETTEER_GRAPH)}
 
 
@@ -119,6 +120,9 @@ def _rdflib_term(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        # rdflib tells "x" from "x"^^xsd:string (RDF 1.1 makes them one); the mapping writes the former.
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
