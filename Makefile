@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test build validate java services eval-draft clean
+.PHONY: run test build validate java services eval-draft bench clean
 
 run: $(STAMP) java
 	$(BIN)/egkg build
@@ -27,6 +27,11 @@ validate: $(STAMP)
 # Drafts of the curated articles scored against their records.
 eval-draft: $(STAMP)
 	$(BIN)/egkg eval
+
+# Benchmarks on a synthetic corpus: `make bench SCALE=S|M|L` prints one table (see BENCHMARKS.md).
+SCALE ?= S
+bench: $(STAMP) java services
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml

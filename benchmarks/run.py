@@ -194,15 +194,18 @@ def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30
         remaining = [n for n in names if n not in found]
         if not remaining:
             return found
+        errors = out.parent / f"query-bench-{engine}.err"
         child = subprocess.Popen(
             [PYTHON, "-m", "benchmarks.query_bench", "--build", str(out), "--engine", engine, "--reps", str(reps),
-             "--only", ",".join(remaining), "--budget", str(budget)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+             "--only", ",".join(remaining), "--budget", str(budget)], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=errors.open("w"), text=True,
         )
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in child.stdout] + [lines.put(None)], daemon=True).start()
         ready = lines.get(timeout=max(cap, 600))  # rdflib parses the N-Quads first
         if ready is None:
-            raise SystemExit(f"query bench on {engine} failed to start")
+            last = (errors.read_text().strip().splitlines() or ["no output"])[-1]
+            raise SystemExit(f"query bench on {engine} failed to start: {last}")
         current = 0
         while current < len(remaining):
             try:
@@ -326,6 +329,22 @@ def table(results: Results) -> Table:
     return out
 
 
+def markdown(results: Results) -> str:
+    """The results as a Markdown section for BENCHMARKS.md."""
+    info = results.raw["machine"]
+    packages = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+    lines = [
+        f"### Scale {results.scale}", "",
+        f"Command: `{results.raw['command']}` ({results.raw['total_seconds'] / 60:.0f} min in all). "
+        f"Machine: {info['cpus']} CPUs, {info['memory_gib']} GiB, Python {info['python']}; {packages}.", "",
+        "| area | what | value | detail | target | verdict |", "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in results.rows:
+        cells = [row.area, row.what, row.value, row.detail, row.target, f"**{row.verdict}**" if row.verdict else ""]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def machine() -> dict:
     packages = ("rdflib", "pyoxigraph", "pyshacl", "owlready2", "networkx", "pyvis", "playwright")
     return {
@@ -349,7 +368,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--no-synthetic-views", action="store_true", help="skip the 10,000-node page")
     parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,queries,network,views,synthetic")
+    parser.add_argument("--markdown-from", type=Path, help="print the Markdown section of an earlier results JSON and stop")
     args = parser.parse_args(argv)
+    if args.markdown_from:
+        raw = json.loads(args.markdown_from.read_text())
+        earlier = Results(raw["rows"][0]["area"] and args.markdown_from.stem.split("-")[1], [Row(**r) for r in raw["rows"]], raw)
+        print(markdown(earlier))
+        return 0
     steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "queries", "network", "views", "synthetic"}
     name = f"{args.scale}-{args.seed}" + (f"-{args.meetings}" if args.meetings else "")
     data, out = args.work / name / "data", args.work / name / "build"
@@ -388,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     results.raw["rows"] = [row.__dict__ for row in results.rows]
     report = args.work / f"results-{name}.json"
     report.write_text(json.dumps(results.raw, indent=2, sort_keys=True, default=str))
+    (args.work / f"results-{name}.md").write_text(markdown(results))
     Console(width=200).print(table(results))
     console.print(f"results: {report} ({results.raw['total_seconds']:.0f} s in all)")
     return 0

@@ -214,7 +214,7 @@ class _SourceMapper:
         for index, observation in enumerate(self.record.observations):
             self.map_observation(observation, index)
         for index, error in enumerate(self.record.source_errors):
-            iri = self.origin(ID[f"source-error/{error.id}"], ("source_errors", index))
+            iri = self.origin(ID[f"source-error/{self.record.source.id}/{error.id}"], ("source_errors", index))
             self.add(iri, RDF.type, EGKG.SourceError)
             self.add(iri, RDFS.label, Literal(f"{error.kind}: {error.printed}", lang="en"))
             self.add(iri, EGKG.errorKind, self.concept("SourceErrorKind", error.kind))
@@ -403,7 +403,7 @@ class _SourceMapper:
         self.evidence(iri, regulation.evidence)
 
     def map_observation(self, observation: Observation, index: int) -> None:
-        iri = self.origin(ID[f"observation/{observation.id}"], ("observations", index))
+        iri = self.origin(ID[f"observation/{self.record.source.id}/{observation.id}"], ("observations", index))
         indicator = self.concept("Indicator", observation.indicator)
         self.add(iri, RDF.type, EGKG.Observation)
         self.add(iri, EGKG.indicator, indicator)

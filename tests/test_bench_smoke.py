@@ -1,0 +1,29 @@
+"""The benchmark harness works end to end on a tiny synthetic corpus (a smoke test, not a measurement)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path):
+    command = [
+        sys.executable, "-m", "benchmarks.run", "--scale", "XS", "--meetings", "12", "--work", str(tmp_path),
+        "--reps", "2", "--rdflib", "yes", "--rdflib-cap", "30", "--hermit-timeout", "5",
+        "--only", "build,incremental,reasoning,queries,network,views", "--no-browser",
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((tmp_path / "results-XS-1-12.json").read_text())
+    areas = {row["area"] for row in results["rows"]}
+    assert {"generate", "build", "incremental", "reasoning", "query", "network", "views"} <= areas
+    # The incremental step edits one record file: exactly that one is redone.
+    assert results["incremental"]["counts"]["files_redone"] == 1
+    assert results["build"]["counts"]["record_files"] == 12
+    queried = {row["what"] for row in results["rows"] if row["area"] == "query"}
+    assert "who-coordinated-with" in queried and "who-coordinated-with-whom" in queried
+    assert "egkg benchmark, scale XS" in done.stdout
