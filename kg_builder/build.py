@@ -23,7 +23,7 @@ from rdflib import Dataset, URIRef
 
 from .errors import InputError, InputErrors, Problem
 from .incremental import (
-    CACHE_DIR, FileEntry, Manifest, Plan, block_name, file_key, fingerprint, plan_changes, read_manifest, with_dependants,
+    CACHE_DIR, Manifest, Plan, block_name, fingerprint, plan_changes, read_manifest, save_file_entries, with_dependants,
     write_manifest,
 )
 from .chunked import build_in_chunks
@@ -335,19 +335,8 @@ class _Cache:
                 all_blocks[entry.graph] = (cache / f"{entry.block}.trig").read_bytes()
             for graph, name in old_manifest.static_blocks.items():
                 all_blocks[graph] = (cache / f"{name}.trig").read_bytes()
-        by_display = {}
-        for iri, origin in self.origins.items():
-            by_display.setdefault(origin[0], {})[iri] = origin
-        paths = {p.name: p for p in record_paths(self.data_dir)}
         summaries = {s.name: s for s in self.corpus.summaries}
-        for loaded in self.corpus.files:
-            summary = summaries[loaded.path.name]
-            graph = str(source_graph_iri(summary.source_id))
-            name = block_name(graph)
-            key = file_key(paths[summary.name], self.data_dir, summary.source_text)
-            self.manifest.files[summary.name] = FileEntry(key, graph, summary, name)
-            with (cache / f"{name}.origins").open("wb") as handle:
-                pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
         graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
         for graph, block in blocks.items():
             if graph not in graphs_of_files and graph != INFERRED_GRAPH.value:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,12 +19,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .incremental import CACHE_DIR, FileEntry, Manifest, block_name, file_key, write_manifest
+from .incremental import CACHE_DIR, Manifest, block_name, save_file_entries, write_manifest
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE
 from .reason import INFERRED_GRAPH, Inference, infer
 from .records import Corpus, load_corpus, load_record_file, record_paths
-from .serialize import to_nquads, to_oxigraph, trig_blocks, trig_document
+from .serialize import to_nquads, to_oxigraph, trig_blocks, trig_document, unique_lines
 from .validate import Violation, changed_violations
 from .vocab import load_ontology
 
@@ -88,8 +87,9 @@ def build_in_chunks(
                 runs.append(Path(scratch) / f"chunk-{start:09d}.nq")
                 runs[-1].write_bytes(to_nquads(quads))
             with timed("write TriG"):
-                blocks = trig_blocks(quads)
-                _save_chunk(cache, loaded, summaries, blocks, origins, manifest, data_dir)
+                for graph, block in trig_blocks(quads).items():
+                    (cache / f"{block_name(graph)}.trig").write_bytes(block)
+                save_file_entries(cache, loaded, summaries, origins, manifest, data_dir)
             if reason:
                 all_origins.update(origins)
         if violations:
@@ -124,31 +124,11 @@ def build_in_chunks(
     return ChunkedResult(corpus, count, inference, [])
 
 
-def _save_chunk(cache: Path, loaded, summaries, blocks: dict[str, bytes], origins: dict, manifest: Manifest,
-                data_dir: Path) -> None:
-    """TriG blocks, origins and manifest entries of one chunk's record files (for later incremental builds)."""
-    by_display: dict[str, dict] = {}
-    for iri, origin in origins.items():
-        by_display.setdefault(origin[0], {})[iri] = origin
-    for file in loaded:
-        summary = summaries[file.path.name]
-        graph = str(source_graph_iri(summary.source_id))
-        name = block_name(graph)
-        manifest.files[summary.name] = FileEntry(file_key(file.path, data_dir, summary.source_text), graph, summary, name)
-        (cache / f"{name}.trig").write_bytes(blocks[graph])
-        with (cache / f"{name}.origins").open("wb") as handle:
-            pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def _merged_lines(runs: Iterable[Path]) -> Iterator[bytes]:
     """The sorted, duplicate-free union of sorted N-Quads files, read as streams."""
     handles = [path.open("rb") for path in runs]
     try:
-        last = None
-        for line in heapq.merge(*handles):
-            if line != last:
-                yield line
-            last = line
+        yield from unique_lines(heapq.merge(*handles))
     finally:
         for handle in handles:
             handle.close()

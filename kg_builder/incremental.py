@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .mapping import source_graph_iri
 from .paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
 from .records import FileSummary, post_organizations, record_paths
 
-__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "with_dependants", "write_manifest"]
+__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "save_file_entries", "with_dependants", "write_manifest"]
 
 CACHE_DIR = "cache"
 MANIFEST = "manifest.pickle"
@@ -139,6 +140,21 @@ def write_manifest(release: Path, manifest: Manifest) -> None:
     with temporary.open("wb") as handle:
         pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, cache / MANIFEST)
+
+
+def save_file_entries(cache: Path, files, summaries: dict[str, FileSummary], origins: dict, manifest: Manifest,
+                      data_dir: Path) -> None:
+    """Manifest entries and origins maps of freshly mapped record files (the caller saves their TriG blocks)."""
+    by_display: dict[str, dict] = {}
+    for iri, origin in origins.items():
+        by_display.setdefault(origin[0], {})[iri] = origin
+    for loaded in files:
+        summary = summaries[loaded.path.name]
+        graph = str(source_graph_iri(summary.source_id))
+        name = block_name(graph)
+        manifest.files[summary.name] = FileEntry(file_key(loaded.path, data_dir, summary.source_text), graph, summary, name)
+        with (cache / f"{name}.origins").open("wb") as handle:
+            pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def block_name(graph: str) -> str:

@@ -10,7 +10,7 @@ from itertools import groupby
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-__all__ = ["PREFIXES", "merge_nquads", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document"]
+__all__ = ["PREFIXES", "merge_nquads", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document", "unique_lines"]
 
 PREFIXES = {
     "egkg": "https://w3id.org/egkg/ontology#",
@@ -71,10 +71,11 @@ def merge_nquads(previous: bytes, drop_graphs: set[str], quads: Iterable[ox.Quad
     endings = tuple(f"<{graph}> .".encode() for graph in drop_graphs)
     kept = (line for line in previous.splitlines(keepends=True) if not (endings and line.rstrip(b"\n").endswith(endings)))
     added = to_nquads(quads).splitlines(keepends=True)
-    return b"".join(_unique(heapq.merge(kept, added)))
+    return b"".join(unique_lines(heapq.merge(kept, added)))
 
 
-def _unique(lines: Iterable[bytes]) -> Iterable[bytes]:
+def unique_lines(lines: Iterable[bytes]) -> Iterable[bytes]:
+    """Sorted lines without repeats (duplicates are adjacent once sorted)."""
     last = None
     for line in lines:
         if line != last:

@@ -27,23 +27,29 @@ class _StrictSafeLoader(yaml.SafeLoader):
     """
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        # An alias re-uses a whole subtree: nine nested aliases expand to 10^9 values ("billion
-        # laughs") that the line walk and pydantic would visit one by one. Records never need them.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"alias *{event.anchor} is not allowed; write the value out", event.start_mark
-            )
-        # Refuse every explicit tag before anything is constructed: the safe loader would still turn
-        # `!!binary aGVsbG8=` into the name "hello", a value nobody can read in the file.
-        tag = getattr(self.peek_event(), "tag", None)
-        if tag not in (None, "!"):
-            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise yaml.composer.ComposerError(
-                None, None, f"tag {shown} is not allowed; only plain YAML is allowed (no !!python or other tags)",
-                self.peek_event().start_mark,
-            )
+        _refuse(self.peek_event())
         return super().compose_node(parent, index)
+
+
+def _refuse(event: yaml.Event) -> None:
+    """Refuse aliases and explicit tags, whichever parser (Python or libyaml) produced the event.
+
+    An alias re-uses a whole subtree: nine nested aliases expand to 10^9 values ("billion laughs")
+    that the line walk and pydantic would visit one by one. An explicit tag is refused before
+    anything is constructed: the safe loader would still turn `!!binary aGVsbG8=` into the name
+    "hello", a value nobody can read in the file. Records never need either.
+    """
+    if isinstance(event, yaml.AliasEvent):
+        raise yaml.composer.ComposerError(
+            None, None, f"alias *{event.anchor} is not allowed; write the value out", event.start_mark
+        )
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise yaml.composer.ComposerError(
+            None, None, f"tag {shown} is not allowed; only plain YAML is allowed (no !!python or other tags)",
+            event.start_mark,
+        )
 
 
 _StrictSafeLoader.yaml_implicit_resolvers = {
@@ -64,17 +70,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 def _refuse_aliases_and_tags(text: str) -> None:
     """What _StrictSafeLoader.compose_node refuses, checked on libyaml's events (C speed)."""
     for event in yaml.parse(text, Loader=_FastStrictLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, f"alias *{event.anchor} is not allowed; write the value out", event.start_mark
-            )
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
-            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise yaml.composer.ComposerError(
-                None, None, f"tag {shown} is not allowed; only plain YAML is allowed (no !!python or other tags)",
-                event.start_mark,
-            )
+        _refuse(event)
 
 
 def _make_loader(text: str):

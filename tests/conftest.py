@@ -21,6 +21,34 @@ def run_egkg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedPro
     return subprocess.run([str(EGKG), *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+KALTIM_002 = "002-kutipopini-2024-11-13-rakor-forkopimda-kaltim.yaml"
+KALTIM_004 = "004-eksposisi-2024-11-18-rakor-pilkada-kukar.yaml"
+
+
+def give_kaltim_meeting_an_end(data: Path) -> None:
+    """002 ends the Kaltim meeting on its start day (harmless alone)."""
+    path = data / "records" / KALTIM_002
+    text = path.read_text(encoding="utf-8")
+    assert "start: 2024-11-13" in text
+    path.write_text(text.replace("start: 2024-11-13", "start: 2024-11-13\n    end: 2024-11-13", 1), encoding="utf-8")
+
+
+def report_kaltim_meeting_a_day_early(data: Path) -> None:
+    """004 also reports the Kaltim meeting, a day earlier: with 002's end date the sources contradict."""
+    path = data / "records" / KALTIM_004
+    text = path.read_text(encoding="utf-8")
+    extra = (
+        "  - id: 2024-11-13-rakor-forkopimda-kaltim\n"
+        "    kind: rakor\n"
+        "    title: Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\n"
+        "    start: 2024-11-12\n"
+        "    end: 2024-11-12\n"
+        "    evidence: \"Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\"\n"
+    )
+    assert "\nmeetings:\n" in text
+    path.write_text(text.replace("\nmeetings:\n", "\nmeetings:\n" + extra, 1), encoding="utf-8")
+
+
 def tree_digest(path: Path) -> dict[str, str]:
     """sha256 of every file under `path` (relative names), to prove a directory did not change."""
     return {

@@ -8,6 +8,7 @@ import pytest
 
 from kg_builder.build import ShaclViolations, build
 
+from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early
 from .test_incremental import edit, store_quads
 
 
@@ -23,16 +24,8 @@ def test_chunks_of_two_files_give_the_same_outputs(data_copy: Path, tmp_path: Pa
 
 def test_a_contradiction_between_chunks_is_found(data_copy: Path, tmp_path: Path):
     # 002 and 004 land in different chunks; together their dates put the meeting's end before its start.
-    edit(data_copy, "002", "start: 2024-11-13", "start: 2024-11-13\n    end: 2024-11-13")
-    extra = (
-        "  - id: 2024-11-13-rakor-forkopimda-kaltim\n"
-        "    kind: rakor\n"
-        "    title: Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\n"
-        "    start: 2024-11-12\n"
-        "    end: 2024-11-12\n"
-        "    evidence: \"Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\"\n"
-    )
-    edit(data_copy, "004", "\nmeetings:\n", "\nmeetings:\n" + extra)
+    give_kaltim_meeting_an_end(data_copy)
+    report_kaltim_meeting_a_day_early(data_copy)
     with pytest.raises(ShaclViolations) as caught:
         build(data_copy, tmp_path / "out", reason=False, chunk_files=1)
     assert "2024-11-13-rakor-forkopimda-kaltim" in str(caught.value)

@@ -11,6 +11,8 @@ import pytest
 from kg_builder.build import ShaclViolations, build
 from kg_builder.errors import InputErrors
 
+from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early
+
 RECORDS = "records"
 
 
@@ -83,20 +85,12 @@ def test_incremental_with_reasoning_equals_full(data_copy, tmp_path):
 
 def test_a_contradiction_with_an_unchanged_file_is_found_and_nothing_is_written(built):
     data, out = built
-    edit(data, "002", "start: 2024-11-13", "start: 2024-11-13\n    end: 2024-11-13")
+    give_kaltim_meeting_an_end(data)
     build(data, out, reason=False)
     before = (out / "egkg.nq").read_bytes()
     # Only 004 changes now: it reports the Kaltim meeting a day earlier. The shape (start <= end)
     # fails only together with 002's dates, which the focused validation reads from the store.
-    extra = (
-        "  - id: 2024-11-13-rakor-forkopimda-kaltim\n"
-        "    kind: rakor\n"
-        "    title: Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\n"
-        "    start: 2024-11-12\n"
-        "    end: 2024-11-12\n"
-        "    evidence: \"Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\"\n"
-    )
-    edit(data, "004", "\nmeetings:\n", "\nmeetings:\n" + extra)
+    report_kaltim_meeting_a_day_early(data)
     with pytest.raises(ShaclViolations) as caught:
         build(data, out, reason=False)
     assert "2024-11-13-rakor-forkopimda-kaltim" in str(caught.value)

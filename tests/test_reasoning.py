@@ -10,7 +10,7 @@ import pytest
 from kg_builder.build import build
 from kg_builder.reason import INFERRED_GRAPH, InconsistentGraph, infer
 
-from .conftest import run_egkg, tree_digest
+from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
 
 ID = "https://w3id.org/egkg/id/"
 EGKG = "https://w3id.org/egkg/ontology#"
@@ -130,20 +130,8 @@ def test_two_definitive_holders_on_one_day_stop_the_build(data_copy, previous_bu
 
 def test_sources_disagreeing_into_an_end_before_start_stop_the_build(data_copy, previous_build):
     # 004 also reports the Kaltim meeting, but a day earlier: together the sources contradict.
-    path = data_copy / "records" / "004-eksposisi-2024-11-18-rakor-pilkada-kukar.yaml"
-    text = path.read_text(encoding="utf-8")
-    other = data_copy / "records" / "002-kutipopini-2024-11-13-rakor-forkopimda-kaltim.yaml"
-    other.write_text(other.read_text(encoding="utf-8").replace("start: 2024-11-13", "start: 2024-11-13\n    end: 2024-11-13", 1), encoding="utf-8")
-    extra = (
-        "  - id: 2024-11-13-rakor-forkopimda-kaltim\n"
-        "    kind: rakor\n"
-        "    title: Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\n"
-        "    start: 2024-11-12\n"
-        "    end: 2024-11-12\n"
-        "    evidence: \"Rakor Kelancaran Penyelenggaraan Pilkada Serentak 2024\"\n"
-    )
-    assert "\nmeetings:\n" in text
-    path.write_text(text.replace("\nmeetings:\n", "\nmeetings:\n" + extra, 1), encoding="utf-8")
+    give_kaltim_meeting_an_end(data_copy)
+    report_kaltim_meeting_a_day_early(data_copy)
     before = tree_digest(previous_build)
     result = run_egkg("build", "--data", data_copy, "--out", previous_build, "--quiet")
     assert result.returncode == 1, result.stderr
