@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import re
-
 import yaml
 
 from .errors import InputError
@@ -84,12 +82,9 @@ def _make_loader(text: str):
     return _StrictSafeLoader(text)
 
 
-_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
-
-
 def _printable(text: str) -> bool:
     """True when YAML's reader would accept every character (else let the Python reader say where)."""
-    return _UNPRINTABLE.search(text) is None
+    return yaml.reader.Reader.NON_PRINTABLE.search(text) is None  # the reader's own test
 
 
 def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
