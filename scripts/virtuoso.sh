@@ -131,7 +131,9 @@ cmd_start() { # DIR HTTP_PORT SQL_PORT
   # Wait until the SPARQL endpoint answers a query.
   local deadline=$((SECONDS + START_TIMEOUT))
   until [ "$(http_status "$http" '/sparql?query=ASK%7B%7D')" = 200 ]; do
-    if ! alive "$pid"; then
+    # Not alive(): until the subshell has exec'd, $pid's command line is still bash's (a loaded
+    # machine showed that window), and this pid is our own child, so reuse is no concern here.
+    if ! kill -0 "$pid" 2>/dev/null || grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
       tail -n 30 "$dir/virtuoso.out" >&2 || true
       rm -f "$dir/virtuoso.pid"
       die "virtuoso-t exited during startup (output above, in $dir/virtuoso.out;" \
