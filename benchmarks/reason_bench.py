@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg_builder.reason import INFERRED_GRAPH, infer
+from kg_builder.reason import infer, is_inferred
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     quads = [q for q in ox.parse(path=str(args.build / "egkg.nq"), format=ox.RdfFormat.N_QUADS)
-             if q.graph_name != INFERRED_GRAPH]
+             if not is_inferred(q.graph_name)]
     loaded = time.perf_counter() - start
     inference = infer(quads, hermit=args.hermit)
     print(json.dumps({

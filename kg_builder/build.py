@@ -29,7 +29,7 @@ from .incremental import (
 from .chunked import build_in_chunks
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
-from .reason import INFERRED_GRAPH, Inference, infer
+from .reason import Inference, infer, inferred_graphs, is_inferred
 from .records import Corpus, load_corpus, record_paths
 from .serialize import merge_nquads, to_nquads, to_oxigraph, trig_blocks, trig_document
 from .store import create_store, patch_store
@@ -222,11 +222,11 @@ def _build_changes(
     old_graphs = {manifest.files[name].graph for name in plan.changed if name in manifest.files}
     old_graphs |= {entry.graph for entry in plan.removed}
     with _timed(timings, "SHACL", progress):
-        violations = changed_violations(dataset, new_graphs, old_graphs | {INFERRED_GRAPH.value}, previous / STORE, origins)
+        violations = changed_violations(dataset, new_graphs, old_graphs | inferred_graphs(), previous / STORE, origins)
     if violations:
         raise ShaclViolations(violations)
     result = BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, changes=plan)
-    drop = old_graphs | {str(g) for g in new_graphs} | {INFERRED_GRAPH.value}
+    drop = old_graphs | {str(g) for g in new_graphs} | inferred_graphs()
     with _timed(timings, "write N-Quads", progress):
         nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_quads)
     added = new_quads
@@ -251,7 +251,7 @@ def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference,
     with _build_lock(out_dir):
         timings: dict[str, float] = {}
         curated = [
-            q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if q.graph_name != INFERRED_GRAPH
+            q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if not is_inferred(q.graph_name)
         ]
         with _timed(timings, "reason", progress):
             inference = infer(curated)
@@ -339,9 +339,9 @@ class _Cache:
         save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
         graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
         for graph, block in blocks.items():
-            if graph not in graphs_of_files and graph != INFERRED_GRAPH.value:
+            if graph not in graphs_of_files and not is_inferred(graph):
                 self.manifest.static_blocks[graph] = block_name(graph)
-            if graph != INFERRED_GRAPH.value:
+            if not is_inferred(graph):
                 (cache / f"{block_name(graph)}.trig").write_bytes(block)
         write_manifest(release, self.manifest)
         return all_blocks

@@ -22,9 +22,10 @@ from rdflib import Graph
 from .incremental import CACHE_DIR, Manifest, block_name, save_file_entries, write_manifest
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE
-from .reason import INFERRED_GRAPH, Inference, infer
+from .reason import Inference, infer
 from .records import Corpus, load_corpus, load_record_file, record_paths
 from .serialize import to_nquads, to_oxigraph, trig_blocks, trig_document, unique_lines
+from .store import with_union
 from .validate import Violation, changed_violations
 from .vocab import load_ontology
 
@@ -60,7 +61,7 @@ def build_in_chunks(
         for s, p, o, _ in static_dataset.quads((None, None, None, None)):
             static_graph.add((s, p, o))
     with timed("load store"):
-        store.bulk_extend(static_quads)
+        store.bulk_extend(with_union(static_quads))
     for graph, block in trig_blocks(static_quads).items():
         manifest.static_blocks[graph] = block_name(graph)
         (cache / f"{block_name(graph)}.trig").write_bytes(block)
@@ -79,7 +80,7 @@ def build_in_chunks(
                 dataset, origins = map_corpus(dataclasses.replace(corpus, files=tuple(loaded)), ontology, static=False)
                 quads = to_oxigraph(dataset)
             with timed("load store"):
-                store.bulk_extend(quads)
+                store.bulk_extend(with_union(quads))
             new_graphs = {source_graph_iri(f.record.source.id) for f in loaded}
             with timed("SHACL"):
                 violations += changed_violations(dataset, new_graphs, set(), store, origins, static=static_graph)
@@ -99,7 +100,7 @@ def build_in_chunks(
             with timed("reason"):
                 curated = list(ox.parse(_merged(runs), format=ox.RdfFormat.N_QUADS))
                 inference = infer(curated, all_origins)
-                store.bulk_extend(inference.quads)
+                store.bulk_extend(with_union(inference.quads))
                 runs.append(Path(scratch) / "inferred.nq")
                 runs[-1].write_bytes(to_nquads(inference.quads))
         with timed("write N-Quads"):

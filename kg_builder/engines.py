@@ -1,7 +1,8 @@
 """Where queries run: the embedded Oxigraph store, rdflib in memory, or a remote SPARQL endpoint.
 
 All three take the same query text and return the same `ResultTable`, so results can be compared.
-Queries see the union of all named graphs as their default graph on every engine.
+Queries see the union of all named graphs as their default graph on every engine, as a set: the
+embedded store holds that union in its default graph (see store.py).
 """
 
 from __future__ import annotations
@@ -77,10 +78,12 @@ class OxigraphEngine(Engine):
 
     def __init__(self, store: ox.Store | Path):
         self.store = open_store(store) if isinstance(store, Path) else store
+        if isinstance(store, Path) and _union_missing(self.store):
+            raise InputError("this store has no union default graph (built by an older egkg); run `egkg build`", file=store)
 
     def select(self, text: str) -> ResultTable:
         try:
-            solutions = self.store.query(text, use_default_graph_as_union=True)
+            solutions = self.store.query(text)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {' '.join(str(exc).split())}", field="query") from None
         if not isinstance(solutions, ox.QuerySolutions):
@@ -88,6 +91,12 @@ class OxigraphEngine(Engine):
         columns = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(_from_oxigraph(row[c]) for c in columns) for row in solutions)
         return ResultTable(columns, rows)
+
+
+def _union_missing(store: ox.Store) -> bool:
+    """True for a store with named graphs but an empty default graph: queries would answer nothing."""
+    empty_default = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+    return empty_default and next(store.quads_for_pattern(None, None, None, None), None) is not None
 
 
 def _from_oxigraph(term: object) -> Term | None:

@@ -21,15 +21,18 @@ from rdflib import Graph
 from .errors import InputError, Problem
 from .paths import PROJECT_ROOT
 from .queries import parse_query_file
+from .store import with_union
 
 __all__ = [
-    "INFERRED_GRAPH", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
-    "hermit_consistency", "infer", "load_rules",
+    "HERMIT_GRAPH", "INFERRED_PREFIX", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
+    "hermit_consistency", "infer", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
 ]
 
 ID = "https://w3id.org/egkg/id/"
 EGKG = "https://w3id.org/egkg/ontology#"
-INFERRED_GRAPH = ox.NamedNode(ID + "graph/inferred")
+# Each rule's conclusions go into a graph of their own, which names the rule: one quad per
+# inferred triple. (A statement per triple cost five more; at 1,000 meetings that was 1.5 M quads.)
+INFERRED_PREFIX = ID + "graph/inferred/"
 RULES_DIR = PROJECT_ROOT / "ontology" / "rules"
 CHECKS_DIR = PROJECT_ROOT / "queries" / "checks"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -46,8 +49,6 @@ RULE_FILE = ox.NamedNode(EGKG + "ruleFile")
 SKIPPED_GRAPHS = {ID + "graph/gazetteer"}
 SKIPPED_SUBJECTS = (ID + "evidence/", ID + "furniture/")
 SKIPPED_PREDICATES = {EGKG + "evidence", EGKG + "quote"}
-# Nodes minted by rules carry their provenance themselves instead of per-triple statements.
-MINTED_PREFIXES = (ID + "coordination/",)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,30 @@ class Rule:
     @property
     def iri(self) -> ox.NamedNode:
         return ox.NamedNode(f"{ID}rule/{self.name}")
+
+    @property
+    def graph(self) -> ox.NamedNode:
+        return inferred_graph(self.name)
+
+
+def inferred_graph(name: str) -> ox.NamedNode:
+    """The graph holding what rule `name` (or "hermit") concluded."""
+    return ox.NamedNode(INFERRED_PREFIX + name)
+
+
+# HermiT's classifications: few, and only at small scale, so each keeps a statement naming its axiom.
+HERMIT_GRAPH = inferred_graph("hermit")
+
+
+def is_inferred(graph: ox.NamedNode | ox.DefaultGraph | str) -> bool:
+    """True for the graphs reasoning writes (never a curated source's graph)."""
+    name = graph if isinstance(graph, str) else getattr(graph, "value", "")
+    return name.startswith(INFERRED_PREFIX)
+
+
+def inferred_graphs() -> set[str]:
+    """Every graph reasoning can write with the current rules: what a rebuild replaces."""
+    return {rule.graph.value for rule in load_rules()} | {HERMIT_GRAPH.value}
 
 
 @dataclass
@@ -117,23 +142,20 @@ def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = T
     origins = origins or {}
     result = Inference()
     store = ox.Store()
-    store.bulk_extend(quads)
+    store.bulk_extend(with_union(quads))
     asserted = {q.triple for q in quads}
-    produced: dict[ox.Triple, ox.NamedNode] = {}
-    minted: dict[ox.NamedNode, ox.NamedNode] = {}
+    produced: dict[ox.Triple, Rule | ox.NamedNode] = {}  # what concluded it: a rule or HermiT's axiom
     rules = load_rules()
     start = time.perf_counter()
     for rule in rules:
         try:
-            triples = list(store.query(rule.text, use_default_graph_as_union=True))
+            triples = list(store.query(rule.text))
         except SyntaxError as exc:
             raise InputError(f"rule is not valid SPARQL: {exc}", file=rule.path) from None
         new = [t for t in triples if t not in asserted and t not in produced]
         for triple in new:
-            produced[triple] = rule.iri
-            if isinstance(triple.subject, ox.NamedNode) and triple.subject.value.startswith(MINTED_PREFIXES):
-                minted[triple.subject] = rule.iri
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in new)
+            produced[triple] = rule
+        store.bulk_extend(with_union(ox.Quad(t.subject, t.predicate, t.object, rule.graph) for t in new))
         result.counts[rule.name] = len(new)
     result.timings["rules"] = time.perf_counter() - start
     if hermit:
@@ -143,43 +165,41 @@ def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = T
             if triple not in asserted and triple not in produced:
                 produced[triple] = axiom
                 result.counts[axiom.value.removeprefix(EGKG)] = result.counts.get(axiom.value.removeprefix(EGKG), 0) + 1
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, INFERRED_GRAPH) for t in classified)
+        store.bulk_extend(with_union(ox.Quad(t.subject, t.predicate, t.object, HERMIT_GRAPH) for t in classified))
         result.timings["HermiT"] = time.perf_counter() - start
     start = time.perf_counter()
     _run_checks(store, origins)
     result.timings["consistency checks"] = time.perf_counter() - start
-    result.quads = _with_provenance(produced, minted, rules)
+    result.quads = _with_provenance(produced, rules)
     return result
 
 
-def _with_provenance(
-    produced: dict[ox.Triple, ox.NamedNode], minted: dict[ox.NamedNode, ox.NamedNode], rules: list[Rule]
-) -> list[ox.Quad]:
-    """Inferred triples plus, for each, an rdf:Statement derived from its rule or axiom."""
+def _with_provenance(produced: dict[ox.Triple, Rule | ox.NamedNode], rules: list[Rule]) -> list[ox.Quad]:
+    """Inferred triples in their rule's graph, which says which rule it is; HermiT's with a statement each."""
     quads = []
     for rule in rules:
         quads += [
-            ox.Quad(rule.iri, RDF_TYPE, RULE_CLASS, INFERRED_GRAPH),
-            *(ox.Quad(rule.iri, RDFS_LABEL, ox.Literal(text.strip(), language=lang), INFERRED_GRAPH)
+            ox.Quad(rule.graph, PROV_DERIVED, rule.iri, rule.graph),
+            ox.Quad(rule.iri, RDF_TYPE, RULE_CLASS, rule.graph),
+            *(ox.Quad(rule.iri, RDFS_LABEL, ox.Literal(text.strip(), language=lang), rule.graph)
               for text, lang in zip(rule.summary.split(" / ", 1), ("id", "en"))),
-            ox.Quad(rule.iri, RDFS_COMMENT, ox.Literal(rule.description, language="en"), INFERRED_GRAPH),
-            ox.Quad(rule.iri, RULE_FILE, ox.Literal(str(rule.path.relative_to(PROJECT_ROOT))), INFERRED_GRAPH),
+            ox.Quad(rule.iri, RDFS_COMMENT, ox.Literal(rule.description, language="en"), rule.graph),
+            ox.Quad(rule.iri, RULE_FILE, ox.Literal(str(rule.path.relative_to(PROJECT_ROOT))), rule.graph),
         ]
-    for node, source in minted.items():
-        quads.append(ox.Quad(node, PROV_DERIVED, source, INFERRED_GRAPH))
     for triple, source in produced.items():
-        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED_GRAPH))
-        if triple.subject in minted:
-            continue  # traced through the node's own prov:wasDerivedFrom
+        if isinstance(source, Rule):
+            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, source.graph))
+            continue
+        quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, HERMIT_GRAPH))
         # A content hash of the triple: the same inference always gets the same statement IRI.
         digest = hashlib.sha256(f"{triple.subject} {triple.predicate} {triple.object}".encode()).hexdigest()[:24]
         statement = ox.NamedNode(f"{ID}inference/{digest}")
         quads += [
-            ox.Quad(statement, RDF_TYPE, RDF_STATEMENT, INFERRED_GRAPH),
-            ox.Quad(statement, RDF_SUBJECT, triple.subject, INFERRED_GRAPH),
-            ox.Quad(statement, RDF_PREDICATE, triple.predicate, INFERRED_GRAPH),
-            ox.Quad(statement, RDF_OBJECT, triple.object, INFERRED_GRAPH),
-            ox.Quad(statement, PROV_DERIVED, source, INFERRED_GRAPH),
+            ox.Quad(statement, RDF_TYPE, RDF_STATEMENT, HERMIT_GRAPH),
+            ox.Quad(statement, RDF_SUBJECT, triple.subject, HERMIT_GRAPH),
+            ox.Quad(statement, RDF_PREDICATE, triple.predicate, HERMIT_GRAPH),
+            ox.Quad(statement, RDF_OBJECT, triple.object, HERMIT_GRAPH),
+            ox.Quad(statement, PROV_DERIVED, source, HERMIT_GRAPH),
         ]
     return quads
 
@@ -230,7 +250,7 @@ def _hermit_classify(quads: list[ox.Quad], store: ox.Store, origins: dict) -> di
     return {
         ox.Triple(node, RDF_TYPE, cls): cls
         for node, cls in candidates
-        if not store.query(known, use_default_graph_as_union=True, substitutions={ox.Variable("node"): node, ox.Variable("cls"): cls})
+        if not store.query(known, substitutions={ox.Variable("node"): node, ox.Variable("cls"): cls})
     }
 
 
@@ -256,7 +276,7 @@ ORDER BY ?node ?graph
 def _explain_inconsistency(store: ox.Store, origins: dict) -> list[Problem]:
     """Name what HermiT's 'inconsistent' is about: individuals in two disjoint classes."""
     problems = []
-    for row in store.query(EXPLAIN_DISJOINT, use_default_graph_as_union=True):
+    for row in store.query(EXPLAIN_DISJOINT):
         node = row["node"].value
         graph = row["graph"].value if row["graph"] is not None else ""
         problems.append(_problem(node, graph, origins,
@@ -273,7 +293,7 @@ def _run_checks(store: ox.Store, origins: dict) -> None:
     problems = []
     for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
         check = parse_query_file(path)
-        solutions = store.query(check.text, use_default_graph_as_union=True)
+        solutions = store.query(check.text)
         columns = [v.value for v in solutions.variables]
         for row in solutions:
             values = [row[c].value for c in columns if row[c] is not None]
@@ -313,7 +333,7 @@ def _run_hermit(ntriples: bytes, tmp: Path, memory_mb: int = 2000):
     path.write_bytes(ntriples)
     world = owlready2.World()
     world.get_ontology(path.as_uri()).load()
-    inferred = world.get_ontology(INFERRED_GRAPH.value)
+    inferred = world.get_ontology(HERMIT_GRAPH.value)
     try:
         with inferred:
             # xsd:date and xsd:gYear are outside the OWL 2 datatype map; HermiT must skip them.

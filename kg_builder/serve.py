@@ -26,7 +26,7 @@ def oxigraph_binary() -> str:
 def server_command(
     store: Path, host: str, port: int, *, read_write: bool = False, timeout_s: int | None = None, cors: bool = False
 ) -> list[str]:
-    """The command line that serves `store`: read-only unless asked, union default graph like the CLI."""
+    """The command line that serves `store`: read-only unless asked; queries read the default graph, the union."""
     if not (store / "CURRENT").is_file():
         raise InputError("no store here; run `egkg build` first", file=store)
     if not 0 < port < 65536:
@@ -38,7 +38,7 @@ def server_command(
             raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port", field="--port") from None
     command = [
         oxigraph_binary(), "serve" if read_write else "serve-read-only",
-        "--location", str(store), "--bind", f"{host}:{port}", "--union-default-graph",
+        "--location", str(store), "--bind", f"{host}:{port}",  # the default graph already holds the union
     ]
     if timeout_s:
         command += ["--timeout-s", str(timeout_s)]

@@ -1,22 +1,36 @@
-"""The embedded Oxigraph store: create it from quads, open it for queries."""
+"""The embedded Oxigraph store: create it from quads, open it for queries.
+
+Every named-graph quad is also written, once, to the store's default graph, which therefore holds
+the set union of the sources. Queries read that default graph. Oxigraph's own "union default graph"
+is a bag: a triple stated by 180 sources matches 180 times, and a two-pattern join over such
+entities returns 180² rows before DISTINCT can shrink them (measured: 666 s against 0.2 s).
+"""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError
 
-__all__ = ["create_store", "open_store", "patch_store"]
+__all__ = ["create_store", "open_store", "patch_store", "with_union"]
+
+
+def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad followed by its copy in the default graph; the store keeps one copy of each."""
+    for quad in quads:
+        yield quad
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
 def create_store(path: Path, quads: Iterable[ox.Quad]) -> None:
     """Write a new on-disk store at `path` (which must not exist) holding `quads`, then close it."""
     store = ox.Store(str(path))
-    store.bulk_extend(quads)
+    store.bulk_extend(with_union(quads))
     store.flush()
     store.optimize()
     del store
@@ -33,9 +47,16 @@ def patch_store(previous: Path, path: Path, drop_graphs: set[str], quads: Iterab
     old.backup(str(path))
     del old
     store = ox.Store(str(path))
+    dropped: set[ox.Triple] = set()
     for graph in sorted(drop_graphs):
+        dropped.update(q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         store.remove_graph(ox.NamedNode(graph))
-    store.bulk_extend(quads)
+    store.bulk_extend(with_union(quads))
+    for triple in dropped:
+        # The union keeps a triple while any source still states it.
+        if not any(isinstance(q.graph_name, ox.NamedNode)
+                   for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)):
+            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
     store.flush()
     del store
     gc.collect()

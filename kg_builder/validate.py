@@ -101,7 +101,9 @@ def _neighbourhood(store_or_path: Path | ox.Store, subjects: list, objects: list
 
 def _quads_about(store: ox.Store, nodes: list, predicate: ox.NamedNode | None):
     for node in nodes:
-        yield from store.quads_for_pattern(ox.NamedNode(str(node)), predicate, None, None)
+        for quad in store.quads_for_pattern(ox.NamedNode(str(node)), predicate, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):  # the default graph only repeats them
+                yield quad
 
 
 def _chunks(items: list, size: int):

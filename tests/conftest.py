@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
@@ -47,6 +48,11 @@ def report_kaltim_meeting_a_day_early(data: Path) -> None:
     )
     assert "\nmeetings:\n" in text
     path.write_text(text.replace("\nmeetings:\n", "\nmeetings:\n" + extra, 1), encoding="utf-8")
+
+
+def source_quads(store: ox.Store) -> list[ox.Quad]:
+    """The store's quads in named graphs: what the N-Quads hold, without the union default graph."""
+    return [q for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, ox.NamedNode)]
 
 
 def tree_digest(path: Path) -> dict[str, str]:

@@ -25,9 +25,9 @@ def store(good_build) -> ox.Store:
 
 
 def select(store: ox.Store, query: str, **values: ox.NamedNode | ox.Literal) -> list[dict[str, str]]:
-    """Run a SELECT over the union of all graphs with bound values; rows as plain strings."""
+    """Run a SELECT over the union of all graphs (the default graph) with bound values; rows as plain strings."""
     solutions = store.query(
-        query, prefixes=PREFIXES, use_default_graph_as_union=True,
+        query, prefixes=PREFIXES,
         substitutions={ox.Variable(k): v for k, v in values.items()},
     )
     names = [v.value for v in solutions.variables]

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
-from kg_builder.reason import INFERRED_GRAPH, InconsistentGraph, infer
+from kg_builder.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, infer, is_inferred
 
 from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
 
@@ -24,8 +24,11 @@ def store(good_build) -> ox.Store:
     return store
 
 
+IN_INFERRED = f'FILTER(STRSTARTS(STR(?g), "{INFERRED_PREFIX}"))'
+
+
 def inferred(store: ox.Store, s: str, p: str, o: str) -> bool:
-    return bool(store.query(f"ASK {{ GRAPH <{INFERRED_GRAPH.value}> {{ <{s}> <{p}> <{o}> }} }}"))
+    return bool(store.query(f"ASK {{ GRAPH ?g {{ <{s}> <{p}> <{o}> }} {IN_INFERRED} }}"))
 
 
 def test_edy_suharmanto_is_an_acting_regional_head(store):
@@ -41,7 +44,7 @@ def test_edy_coordinated_with_andap_both_ways_with_a_qualified_node(store):
     assert inferred(store, andap, EGKG + "coordinatedWith", edy)
     rows = list(store.query(f"""
         PREFIX egkg: <{EGKG}>
-        SELECT ?count ?first ?last ?meeting WHERE {{ GRAPH <{INFERRED_GRAPH.value}> {{
+        SELECT ?count ?first ?last ?meeting WHERE {{ GRAPH <{INFERRED_PREFIX}40-coordination> {{
           ?pair a egkg:Coordination ; egkg:party <{edy}>, <{andap}> ; egkg:sharedCount ?count ;
                 egkg:firstDate ?first ; egkg:lastDate ?last ; egkg:sharedMeeting ?meeting }} }}"""))
     assert [(r["count"].value, r["first"].value, r["last"].value, r["meeting"].value) for r in rows] == [
@@ -74,27 +77,34 @@ def test_holding_intervals_and_acting_spells(store):
 
 
 def test_every_inferred_triple_is_traced_to_a_rule_or_axiom(store):
+    # A rule's graph names its rule; a HermiT conclusion has a statement naming the axiom.
     untraced = list(store.query(f"""
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH.value}> {{
+        SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{
           ?s ?p ?o .
-          FILTER(!STRSTARTS(STR(?s), "{ID}inference/") && !STRSTARTS(STR(?s), "{ID}rule/"))
+          FILTER NOT EXISTS {{ ?g prov:wasDerivedFrom ?rule . ?rule a <{EGKG}Rule> }}
+          FILTER(!STRSTARTS(STR(?s), "{ID}inference/"))
           FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?why }}
-          FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?rule . ?rule a <{EGKG}Rule> }}
-        }} }} LIMIT 5"""))
+        }} {IN_INFERRED} }} LIMIT 5"""))
     assert untraced == []
-    sources = {r["why"].value for r in store.query(f"""
-        SELECT DISTINCT ?why WHERE {{ GRAPH <{INFERRED_GRAPH.value}> {{ ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?why }} }}""")}
-    assert ID + "rule/40-coordination" in sources and EGKG + "ActingRegionalHead" in sources
+    rules = {r["why"].value for r in store.query(f"""
+        SELECT DISTINCT ?why WHERE {{ GRAPH ?g {{ ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?why }} {IN_INFERRED} }}""")}
+    assert ID + "rule/40-coordination" in rules
+    axioms = {r["why"].value for r in store.query(f"""
+        SELECT DISTINCT ?why WHERE {{ GRAPH <{HERMIT_GRAPH.value}> {{ ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?why }} }}""")}
+    assert EGKG + "ActingRegionalHead" in axioms
+    coordinated = store.query(f"""
+        SELECT ?g WHERE {{ GRAPH ?g {{ <{ID}person/edy-suharmanto> <{EGKG}coordinatedWith> ?other }} }} LIMIT 1""")
+    assert [r["g"].value for r in coordinated] == [INFERRED_PREFIX + "40-coordination"]
 
 
 def test_curated_graphs_are_untouched_by_reasoning(good_build):
-    assert all(q.graph_name == INFERRED_GRAPH for q in good_build.inference.quads)
+    assert all(is_inferred(q.graph_name) for q in good_build.inference.quads)
 
 
 def test_person_typed_organization_is_inconsistent_and_named(good_build):
-    curated = [q for q in good_build.quads if q.graph_name != INFERRED_GRAPH]
+    curated = [q for q in good_build.quads if not is_inferred(q.graph_name)]
     edy = ox.NamedNode(ID + "person/edy-suharmanto")
     graph = ox.NamedNode(ID + "graph/source/chanetujuh-2024-11-06-rakor-pilkada-sultra")
     clash = ox.Quad(edy, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(EGKG + "Organization"), graph)
@@ -161,4 +171,4 @@ def run_egkg_env(env, *args):
 def test_build_without_reasoning_has_no_inferred_graph(tmp_path):
     result = build(__import__("kg_builder.paths", fromlist=["DATA_DIR"]).DATA_DIR, tmp_path / "plain", reason=False)
     assert result.inference is None
-    assert b"/graph/inferred>" not in (tmp_path / "plain" / "egkg.nq").read_bytes()
+    assert b"/graph/inferred/" not in (tmp_path / "plain" / "egkg.nq").read_bytes()
