@@ -17,7 +17,7 @@ import requests
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from .errors import InputError
-from .store import open_store
+from .store import open_store, union_missing
 
 __all__ = ["Engine", "OxigraphEngine", "RdflibEngine", "RemoteEngine", "ResultTable", "Term", "remote_auth"]
 
@@ -78,7 +78,7 @@ class OxigraphEngine(Engine):
 
     def __init__(self, store: ox.Store | Path):
         self.store = open_store(store) if isinstance(store, Path) else store
-        if isinstance(store, Path) and _union_missing(self.store):
+        if isinstance(store, Path) and union_missing(self.store):
             raise InputError("this store has no union default graph (built by an older egkg); run `egkg build`", file=store)
 
     def select(self, text: str) -> ResultTable:
@@ -91,12 +91,6 @@ class OxigraphEngine(Engine):
         columns = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(_from_oxigraph(row[c]) for c in columns) for row in solutions)
         return ResultTable(columns, rows)
-
-
-def _union_missing(store: ox.Store) -> bool:
-    """True for a store with named graphs but an empty default graph: queries would answer nothing."""
-    empty_default = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
-    return empty_default and next(store.quads_for_pattern(None, None, None, None), None) is not None
 
 
 def _from_oxigraph(term: object) -> Term | None:

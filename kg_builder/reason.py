@@ -25,7 +25,8 @@ from .store import with_union
 
 __all__ = [
     "HERMIT_GRAPH", "INFERRED_PREFIX", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
-    "hermit_consistency", "infer", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
+    "apply_rules", "hermit_consistency", "infer", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
+    "run_checks",
 ]
 
 ID = "https://w3id.org/egkg/id/"
@@ -143,38 +144,58 @@ def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = T
     result = Inference()
     store = ox.Store()
     store.bulk_extend(with_union(quads))
-    asserted = {q.triple for q in quads}
-    produced: dict[ox.Triple, Rule | ox.NamedNode] = {}  # what concluded it: a rule or HermiT's axiom
     rules = load_rules()
     start = time.perf_counter()
-    for rule in rules:
-        try:
-            triples = list(store.query(rule.text))
-        except SyntaxError as exc:
-            raise InputError(f"rule is not valid SPARQL: {exc}", file=rule.path) from None
-        new = [t for t in triples if t not in asserted and t not in produced]
-        for triple in new:
-            produced[triple] = rule
-        store.bulk_extend(with_union(ox.Quad(t.subject, t.predicate, t.object, rule.graph) for t in new))
-        result.counts[rule.name] = len(new)
+    result.counts.update(apply_rules(store, rules))
     result.timings["rules"] = time.perf_counter() - start
+    classified: dict[ox.Triple, ox.NamedNode] = {}
     if hermit:
         start = time.perf_counter()
-        classified = _hermit_classify(quads, store, origins)
-        for triple, axiom in classified.items():
-            if triple not in asserted and triple not in produced:
-                produced[triple] = axiom
-                result.counts[axiom.value.removeprefix(EGKG)] = result.counts.get(axiom.value.removeprefix(EGKG), 0) + 1
+        for triple, axiom in _hermit_classify(quads, store, origins).items():
+            if ox.Quad(triple.subject, triple.predicate, triple.object) not in store:  # not asserted nor ruled
+                classified[triple] = axiom
+                name = axiom.value.removeprefix(EGKG)
+                result.counts[name] = result.counts.get(name, 0) + 1
         store.bulk_extend(with_union(ox.Quad(t.subject, t.predicate, t.object, HERMIT_GRAPH) for t in classified))
         result.timings["HermiT"] = time.perf_counter() - start
     start = time.perf_counter()
-    _run_checks(store, origins)
+    run_checks(store, origins)
     result.timings["consistency checks"] = time.perf_counter() - start
-    result.quads = _with_provenance(produced, rules)
+    result.quads = _with_provenance(store, rules, classified)
     return result
 
 
-def _with_provenance(produced: dict[ox.Triple, Rule | ox.NamedNode], rules: list[Rule]) -> list[ox.Quad]:
+def apply_rules(store: ox.Store, rules: list[Rule]) -> dict[str, int]:
+    """Run `rules` in order inside `store` (in memory or on disk); return new triples per rule.
+
+    The store's default graph must hold the union (store.with_union). Each rule's conclusions that
+    the union does not hold yet go into the rule's graph and the union. They are spooled to a file
+    and bulk-loaded, so memory stays flat however many triples a rule makes (at 10,000 meetings the
+    coordination rule makes millions).
+    """
+    counts = {}
+    with tempfile.TemporaryDirectory(prefix="egkg-rules-") as scratch:
+        for rule in rules:
+            spool = Path(scratch) / f"{rule.name}.nq"
+            try:
+                conclusions = store.query(rule.text)
+                with spool.open("wb") as out:
+                    ox.serialize(with_union(_new_conclusions(store, conclusions, rule.graph)), out,
+                                 format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:
+                raise InputError(f"rule is not valid SPARQL: {exc}", file=rule.path) from None
+            store.bulk_load(path=str(spool), format=ox.RdfFormat.N_QUADS)
+            counts[rule.name] = sum(1 for _ in store.quads_for_pattern(None, None, None, rule.graph))
+    return counts
+
+
+def _new_conclusions(store: ox.Store, triples, graph: ox.NamedNode):
+    for triple in triples:
+        if ox.Quad(triple.subject, triple.predicate, triple.object) not in store:
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _with_provenance(store: ox.Store, rules: list[Rule], classified: dict[ox.Triple, ox.NamedNode]) -> list[ox.Quad]:
     """Inferred triples in their rule's graph, which says which rule it is; HermiT's with a statement each."""
     quads = []
     for rule in rules:
@@ -186,10 +207,8 @@ def _with_provenance(produced: dict[ox.Triple, Rule | ox.NamedNode], rules: list
             ox.Quad(rule.iri, RDFS_COMMENT, ox.Literal(rule.description, language="en"), rule.graph),
             ox.Quad(rule.iri, RULE_FILE, ox.Literal(str(rule.path.relative_to(PROJECT_ROOT))), rule.graph),
         ]
-    for triple, source in produced.items():
-        if isinstance(source, Rule):
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, source.graph))
-            continue
+        quads += store.quads_for_pattern(None, None, None, rule.graph)
+    for triple, axiom in classified.items():
         quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, HERMIT_GRAPH))
         # A content hash of the triple: the same inference always gets the same statement IRI.
         digest = hashlib.sha256(f"{triple.subject} {triple.predicate} {triple.object}".encode()).hexdigest()[:24]
@@ -199,7 +218,7 @@ def _with_provenance(produced: dict[ox.Triple, Rule | ox.NamedNode], rules: list
             ox.Quad(statement, RDF_SUBJECT, triple.subject, HERMIT_GRAPH),
             ox.Quad(statement, RDF_PREDICATE, triple.predicate, HERMIT_GRAPH),
             ox.Quad(statement, RDF_OBJECT, triple.object, HERMIT_GRAPH),
-            ox.Quad(statement, PROV_DERIVED, source, HERMIT_GRAPH),
+            ox.Quad(statement, PROV_DERIVED, axiom, HERMIT_GRAPH),
         ]
     return quads
 
@@ -288,7 +307,7 @@ def _explain_inconsistency(store: ox.Store, origins: dict) -> list[Problem]:
     return problems
 
 
-def _run_checks(store: ox.Store, origins: dict) -> None:
+def run_checks(store: ox.Store, origins: dict) -> None:
     """queries/checks/*-violation.rq over data plus inferences; any row makes the graph inconsistent."""
     problems = []
     for path in sorted(CHECKS_DIR.glob("*-violation.rq")):

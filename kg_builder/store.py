@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 
-__all__ = ["create_store", "open_store", "patch_store", "with_union"]
+__all__ = ["create_store", "open_store", "patch_store", "union_missing", "with_union"]
 
 
 def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
@@ -70,3 +70,9 @@ def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
         raise InputError(f"cannot open the store: {exc}", file=path) from exc
+
+
+def union_missing(store: ox.Store) -> bool:
+    """True for a store with named graphs but an empty default graph (an older egkg's): queries would find nothing."""
+    empty_default = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+    return empty_default and next(store.quads_for_pattern(None, None, None, None), None) is not None

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
-from kg_builder.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, infer, is_inferred
+from kg_builder.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, apply_rules, infer, is_inferred, load_rules
+from kg_builder.store import create_store
 
 from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
 
@@ -172,3 +173,20 @@ def test_build_without_reasoning_has_no_inferred_graph(tmp_path):
     result = build(__import__("kg_builder.paths", fromlist=["DATA_DIR"]).DATA_DIR, tmp_path / "plain", reason=False)
     assert result.inference is None
     assert b"/graph/inferred/" not in (tmp_path / "plain" / "egkg.nq").read_bytes()
+
+
+def test_rules_run_inside_an_on_disk_store_conclude_what_the_build_did(tmp_path, good_build):
+    # The path past what fits in memory (benchmarks/reason_bench.py --in-store) must agree with the build.
+    rules = load_rules()
+    curated = [q for q in good_build.quads if not is_inferred(q.graph_name)]
+    create_store(tmp_path / "store", curated)
+    store = ox.Store(str(tmp_path / "store"))
+    counts = apply_rules(store, rules)
+    in_store = {q for q in store.quads_for_pattern(None, None, None, None) if is_inferred(q.graph_name)}
+    described = {r.iri for r in rules} | {r.graph for r in rules}
+    by_build = {q for q in good_build.inference.quads
+                if q.graph_name != HERMIT_GRAPH and q.subject not in described}
+    assert in_store == by_build
+    assert counts["40-coordination"] == len([q for q in in_store if q.graph_name.value.endswith("40-coordination")]) > 0
+    union = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert {q.triple for q in in_store} <= union
