@@ -13,28 +13,35 @@ __all__ = ["Participation", "bipartite_graph", "brokers", "fetch_participations"
            "measures", "person_graph", "typed_graph"]
 
 ID = "https://w3id.org/egkg/id/"
-PARTICIPATIONS = """
-PREFIX egkg: <https://w3id.org/egkg/ontology#>
+# Participations come from six plain queries joined here, not one query with OPTIONALs: Oxigraph
+# 0.5 evaluates those OPTIONALs so slowly that the single query did not finish in 5 min at 1,000
+# meetings, where these take seconds. tests/test_network.py checks both give the same rows.
+PREFIXES = """PREFIX egkg: <https://w3id.org/egkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?participation ?meeting ?meetingLabel ?date ?place ?province ?party ?partyLabel ?partyType
-       ?post ?kind ?institution ?institutionLabel ?institutionType ?source ?sourceTitle ?quote
+"""
+PARTICIPATION_CORE = PREFIXES + """
+SELECT ?participation ?meeting ?meetingLabel ?date ?party ?partyLabel ?partyType ?source ?sourceTitle ?quote
 WHERE {
   ?participation egkg:meeting ?meeting ; egkg:participant ?party ; egkg:evidence ?evidence .
   ?evidence egkg:inSource ?source ; egkg:quote ?quote .
   ?source egkg:headline ?sourceTitle .
   ?meeting rdfs:label ?meetingLabel ; egkg:startDate ?date .
-  OPTIONAL { ?meeting egkg:inRegion ?where . ?where rdfs:label ?place .
-             OPTIONAL { ?where egkg:parentRegion/rdfs:label ?province } }
   ?party rdfs:label ?partyLabel ; a ?type .
   FILTER(?type IN (egkg:Person, egkg:Post) || EXISTS { ?type rdfs:subClassOf egkg:Organization })
   BIND(STRAFTER(STR(?type), "#") AS ?partyType)
-  OPTIONAL { ?participation egkg:inCapacityOf ?post }
-  OPTIONAL { ?participation egkg:appointmentKind/skos:notation ?kind }
-  OPTIONAL { ?holding egkg:holder ?party ; egkg:post ?post ; egkg:appointmentKind/skos:notation ?kind }
-  OPTIONAL { ?participation egkg:institution ?institution . ?institution a ?itype ; rdfs:label ?institutionLabel .
-             FILTER EXISTS { ?itype rdfs:subClassOf egkg:Organization }
-             BIND(STRAFTER(STR(?itype), "#") AS ?institutionType) }
+}
+"""
+MEETING_PLACES = PREFIXES + "SELECT ?meeting ?where ?place WHERE { ?p egkg:meeting ?meeting . ?meeting egkg:inRegion ?where . ?where rdfs:label ?place }"
+PROVINCES = PREFIXES + "SELECT ?where ?province WHERE { ?where egkg:parentRegion/rdfs:label ?province }"
+CAPACITIES = PREFIXES + "SELECT ?participation ?post WHERE { ?participation egkg:meeting ?m ; egkg:inCapacityOf ?post }"
+KINDS = PREFIXES + "SELECT ?participation ?kind WHERE { ?participation egkg:meeting ?m ; egkg:appointmentKind/skos:notation ?kind }"
+HOLDING_KINDS = PREFIXES + "SELECT ?holder ?post ?kind WHERE { ?holding egkg:holder ?holder ; egkg:post ?post ; egkg:appointmentKind/skos:notation ?kind }"
+INSTITUTIONS = PREFIXES + """
+SELECT ?participation ?institution ?institutionLabel ?institutionType WHERE {
+  ?participation egkg:meeting ?m ; egkg:institution ?institution . ?institution a ?itype ; rdfs:label ?institutionLabel .
+  FILTER EXISTS { ?itype rdfs:subClassOf egkg:Organization }
+  BIND(STRAFTER(STR(?itype), "#") AS ?institutionType)
 }
 """
 POSTS = """
@@ -73,28 +80,60 @@ class Participation:
 
 def fetch_participations(engine: Engine, date_from: str | None = None, date_to: str | None = None) -> list[Participation]:
     """Every participation (optionally within a date window) from the store, one per evidence quote."""
-    rows = engine.select(PARTICIPATIONS)
-    index = {c: i for i, c in enumerate(rows.columns)}
-
-    def value(row, column: str) -> str:
-        term = row[index[column]]
-        return term.value if term is not None else ""
-
+    places = _grouped(engine, MEETING_PLACES, "meeting", "where", "place")
+    provinces = _grouped(engine, PROVINCES, "where", "province")
+    capacities = _grouped(engine, CAPACITIES, "participation", "post")
+    kinds = _grouped(engine, KINDS, "participation", "kind")
+    held = _grouped(engine, HOLDING_KINDS, "holder", "post", "kind")
+    institutions = _grouped(engine, INSTITUTIONS, "participation", "institution", "institutionLabel", "institutionType")
     found = set()
-    for row in rows.rows:
-        date = value(row, "date")
+    for row in _rows(engine, PARTICIPATION_CORE):
+        date = row["date"]
         if (date_from and date < date_from) or (date_to and date > date_to):
             continue
-        found.add(Participation(
-            meeting=value(row, "meeting"), meeting_label=value(row, "meetingLabel"), date=date,
-            place=value(row, "place"), province=value(row, "province"), party=value(row, "party"),
-            party_label=value(row, "partyLabel"), party_type=value(row, "partyType"),
-            institution=value(row, "institution"), institution_label=value(row, "institutionLabel"),
-            institution_type=value(row, "institutionType"),
-            kind=value(row, "kind"), source=value(row, "source"), source_title=value(row, "sourceTitle"),
-            quote=value(row, "quote"),
-        ))
+        # Each OPTIONAL of the one-query form: no match keeps the row with the value unbound ("").
+        where = [(place, province) for region, place in places.get(row["meeting"], [])
+                 for (province,) in provinces.get(region, [("",)])] or [("", "")]
+        party_kinds = _kinds(row["party"], capacities.get(row["participation"], [("",)]),
+                             kinds.get(row["participation"], [("",)]), held.get(row["party"], []))
+        for (place, province) in where:
+            for kind in party_kinds:
+                for institution, label, kind_of_institution in institutions.get(row["participation"], [("", "", "")]):
+                    found.add(Participation(
+                        meeting=row["meeting"], meeting_label=row["meetingLabel"], date=date, place=place,
+                        province=province, party=row["party"], party_label=row["partyLabel"],
+                        party_type=row["partyType"], institution=institution, institution_label=label,
+                        institution_type=kind_of_institution, kind=kind, source=row["source"],
+                        source_title=row["sourceTitle"], quote=row["quote"],
+                    ))
     return sorted(found, key=lambda p: (p.date, p.meeting, p.party, p.institution, p.source, p.quote))
+
+
+def _kinds(party: str, posts: list[tuple[str]], kinds: list[tuple[str]], held: list[tuple[str, str]]) -> set[str]:
+    """The appointment kind of a participation: its own, else that of the party's holding of the post.
+
+    This is what `OPTIONAL { ?holding egkg:holder ?party ; egkg:post ?post ; ...kind }` gave after
+    the post and kind OPTIONALs: a holding must agree with whichever of the two is already bound.
+    """
+    result = set()
+    for (post,) in posts:
+        for (kind,) in kinds:
+            agreeing = [k for p, k in held if (not post or p == post) and (not kind or k == kind)]
+            result.update(agreeing or [kind])
+    return result
+
+
+def _rows(engine: Engine, query: str) -> list[dict[str, str]]:
+    table = engine.select(query)
+    return [{c: (t.value if t is not None else "") for c, t in zip(table.columns, row)} for row in table.rows]
+
+
+def _grouped(engine: Engine, query: str, key: str, *columns: str) -> dict[str, list[tuple[str, ...]]]:
+    """Rows of `query` as key -> distinct value tuples (sorted, so output never depends on engine order)."""
+    grouped: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for row in _rows(engine, query):
+        grouped[row[key]].add(tuple(row[c] for c in columns))
+    return {k: sorted(v) for k, v in grouped.items()}
 
 
 def fetch_posts(engine: Engine) -> dict[str, list[tuple[str, str]]]:

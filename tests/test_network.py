@@ -111,3 +111,43 @@ def _graph_data(path):
     html = path.read_text(encoding="utf-8")
     match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
     return json.loads(match.group(1))
+
+
+# The one query fetch_participations replaced (its OPTIONALs are too slow in Oxigraph at scale):
+# the split queries must give exactly its rows.
+ONE_QUERY = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?meeting ?meetingLabel ?date ?place ?province ?party ?partyLabel ?partyType
+       ?kind ?institution ?institutionLabel ?institutionType ?source ?sourceTitle ?quote
+WHERE {
+  ?participation egkg:meeting ?meeting ; egkg:participant ?party ; egkg:evidence ?evidence .
+  ?evidence egkg:inSource ?source ; egkg:quote ?quote .
+  ?source egkg:headline ?sourceTitle .
+  ?meeting rdfs:label ?meetingLabel ; egkg:startDate ?date .
+  OPTIONAL { ?meeting egkg:inRegion ?where . ?where rdfs:label ?place .
+             OPTIONAL { ?where egkg:parentRegion/rdfs:label ?province } }
+  ?party rdfs:label ?partyLabel ; a ?type .
+  FILTER(?type IN (egkg:Person, egkg:Post) || EXISTS { ?type rdfs:subClassOf egkg:Organization })
+  BIND(STRAFTER(STR(?type), "#") AS ?partyType)
+  OPTIONAL { ?participation egkg:inCapacityOf ?post }
+  OPTIONAL { ?participation egkg:appointmentKind/skos:notation ?kind }
+  OPTIONAL { ?holding egkg:holder ?party ; egkg:post ?post ; egkg:appointmentKind/skos:notation ?kind }
+  OPTIONAL { ?participation egkg:institution ?institution . ?institution a ?itype ; rdfs:label ?institutionLabel .
+             FILTER EXISTS { ?itype rdfs:subClassOf egkg:Organization }
+             BIND(STRAFTER(STR(?itype), "#") AS ?institutionType) }
+}
+"""
+
+
+def test_split_participation_queries_give_what_the_one_query_gave(engine, participations):
+    table = engine.select(ONE_QUERY)
+    fields = {"meetingLabel": "meeting_label", "partyLabel": "party_label", "partyType": "party_type",
+              "institutionLabel": "institution_label", "institutionType": "institution_type", "sourceTitle": "source_title"}
+    expected = {
+        Participation(**{fields.get(c, c): (t.value if t is not None else "") for c, t in zip(table.columns, row)})
+        for row in table.rows
+    }
+    assert set(participations) == expected
+    assert any(p.kind for p in expected) and any(p.province for p in expected) and any(p.institution for p in expected)
