@@ -151,3 +151,44 @@ def test_split_participation_queries_give_what_the_one_query_gave(engine, partic
     }
     assert set(participations) == expected
     assert any(p.kind for p in expected) and any(p.province for p in expected) and any(p.institution for p in expected)
+
+
+# The timeline's former single queries, kept as the oracle for the split ones.
+ONE_QUERY_MEETINGS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?meeting ?label ?date ?place ?province WHERE {
+  ?meeting a egkg:Meeting ; rdfs:label ?label ; egkg:startDate ?date .
+  OPTIONAL { ?meeting egkg:inRegion ?where . ?where rdfs:label ?place .
+             OPTIONAL { ?where egkg:parentRegion/rdfs:label ?parent } }
+  BIND(COALESCE(?parent, ?place, "") AS ?province)
+}
+"""
+ONE_QUERY_HOLDINGS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?holder ?post ?kind ?province (MIN(?day) AS ?first) (MAX(?day) AS ?last) WHERE {
+  ?holding egkg:holder/rdfs:label ?holder ; egkg:post ?p ; egkg:appointmentKind/skos:notation ?kind ; egkg:attestedOn ?day .
+  ?p rdfs:label ?post .
+  OPTIONAL { ?p egkg:jurisdiction ?where . OPTIONAL { ?where egkg:parentRegion ?parent } ?region rdfs:label ?provinceName .
+             FILTER(?region = COALESCE(?parent, ?where)) }
+  BIND(COALESCE(?provinceName, "") AS ?province)
+}
+GROUP BY ?holder ?post ?kind ?province
+"""
+
+
+def _as_dicts(engine, query):
+    table = engine.select(query)
+    return sorted(sorted({c: (t.value if t is not None else "") for c, t in zip(table.columns, row)}.items())
+                  for row in table.rows)
+
+
+def test_split_timeline_queries_give_what_the_one_queries_gave(engine):
+    from kg_builder.views import timeline_holdings, timeline_meetings
+
+    meetings = sorted(sorted(m.items()) for m in timeline_meetings(engine))
+    assert meetings == _as_dicts(engine, ONE_QUERY_MEETINGS) and any(dict(m)["province"] for m in meetings)
+    holdings = sorted(sorted(h.items()) for h in timeline_holdings(engine))
+    assert holdings == _as_dicts(engine, ONE_QUERY_HOLDINGS) and any(dict(h)["province"] for h in holdings)
