@@ -27,3 +27,6 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path):
     queried = {row["what"] for row in results["rows"] if row["area"] == "query"}
     assert "who-coordinated-with" in queried and "who-coordinated-with-whom" in queried
     assert "egkg benchmark, scale XS" in done.stdout
+    # The rules ran inside the built store and concluded something (coordination at least).
+    assert results["rules_in_store"]["counts"]["40-coordination"] > 0
+    assert results["rules_in_store"]["inferred_quads"] == sum(results["rules_in_store"]["counts"].values())
