@@ -162,15 +162,7 @@ def incremental_build(data: Path, out: Path, results: Results) -> None:
 
 def reasoning(out: Path, results: Results, hermit_timeout: float) -> None:
     """The rules inside the store (the path that scales); at XS and S also in memory, then with HermiT."""
-    in_store = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out), "--in-store"], cwd=ROOT)
-    if in_store.ok:
-        info = json.loads(in_store.stdout)
-        results.raw["rules_in_store"] = info
-        results.add("reasoning", "SPARQL rules + checks inside the on-disk store", f"{in_store.seconds:.1f} s",
-                    f"rules {info['timings']['rules']:.1f} s, checks {info['timings']['consistency checks']:.1f} s, "
-                    f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(in_store.peak_rss)}")
-    else:
-        results.add("reasoning", "SPARQL rules inside the store", "failed", in_store.last_error())
+    _rules(out, results, "rules_in_store", "SPARQL rules + checks inside the on-disk store", "--in-store")
     if results.scale in ("M", "L"):
         # In memory every quad becomes a Python object (2.1 GB at S), and HermiT stops under 60 s
         # at about ten meetings: neither is worth hours at these scales.
@@ -178,15 +170,7 @@ def reasoning(out: Path, results: Results, hermit_timeout: float) -> None:
                     "under 60 s only up to about 10 meetings (BENCHMARKS.md)", target=f"< {REASONER_BUDGET_S:.0f} s",
                     verdict="missed")
         return
-    rules = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out)], cwd=ROOT)
-    if rules.ok:
-        info = json.loads(rules.stdout)
-        results.raw["rules"] = info
-        results.add("reasoning", "SPARQL rules + consistency checks", f"{rules.seconds:.1f} s",
-                    f"rules {info['timings']['rules']:.1f} s, checks {info['timings']['consistency checks']:.1f} s, "
-                    f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(rules.peak_rss)}")
-    else:
-        results.add("reasoning", "SPARQL rules", "failed", rules.last_error())
+    _rules(out, results, "rules", "SPARQL rules + consistency checks")
     hermit = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out), "--hermit"],
                           cwd=ROOT, timeout=hermit_timeout)
     if hermit.ok:
@@ -200,6 +184,19 @@ def reasoning(out: Path, results: Results, hermit_timeout: float) -> None:
         why = f"stopped after {hermit_timeout:.0f} s" if hermit.timed_out else hermit.last_error()
         results.add("reasoning", "HermiT classification (owlready2)", "did not finish", why,
                     target=f"< {REASONER_BUDGET_S:.0f} s", verdict="missed")
+
+
+def _rules(out: Path, results: Results, key: str, what: str, *flags: str) -> None:
+    """One reason_bench run of the rules and checks, as a row and under results.raw[key]."""
+    measured = run_measured([PYTHON, "-m", "benchmarks.reason_bench", "--build", str(out), *flags], cwd=ROOT)
+    if not measured.ok:
+        results.add("reasoning", what, "failed", measured.last_error())
+        return
+    info = json.loads(measured.stdout)
+    results.raw[key] = info
+    results.add("reasoning", what, f"{measured.seconds:.1f} s",
+                f"rules {info['timings']['rules']:.1f} s, checks {info['timings']['consistency checks']:.1f} s, "
+                f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(measured.peak_rss)}")
 
 
 def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30.0) -> dict[str, dict]:

@@ -222,11 +222,12 @@ def _build_changes(
     old_graphs = {manifest.files[name].graph for name in plan.changed if name in manifest.files}
     old_graphs |= {entry.graph for entry in plan.removed}
     with _timed(timings, "SHACL", progress):
-        violations = changed_violations(dataset, new_graphs, old_graphs | inferred_graphs(), previous / STORE, origins)
+        inferred = inferred_graphs()  # replaced whole on every rebuild that reasons
+        violations = changed_violations(dataset, new_graphs, old_graphs | inferred, previous / STORE, origins)
     if violations:
         raise ShaclViolations(violations)
     result = BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, changes=plan)
-    drop = old_graphs | {str(g) for g in new_graphs} | inferred_graphs()
+    drop = old_graphs | {str(g) for g in new_graphs} | inferred
     with _timed(timings, "write N-Quads", progress):
         nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_quads)
     added = new_quads

@@ -57,6 +57,10 @@ class ResultTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
 
+    def as_dicts(self) -> list[dict[str, str]]:
+        """Rows as column -> lexical value, "" where unbound: what Python-side joins want."""
+        return [{c: (t.value if t is not None else "") for c, t in zip(self.columns, row)} for row in self.rows]
+
     def comparable(self) -> list[tuple[str, ...]]:
         """Rows as sorted tuples of comparable strings, to check two engines agree."""
         return sorted(tuple("" if t is None else t.comparable() for t in row) for row in self.rows)

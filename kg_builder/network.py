@@ -87,7 +87,7 @@ def fetch_participations(engine: Engine, date_from: str | None = None, date_to: 
     held = _grouped(engine, HOLDING_KINDS, "holder", "post", "kind")
     institutions = _grouped(engine, INSTITUTIONS, "participation", "institution", "institutionLabel", "institutionType")
     found = set()
-    for row in _rows(engine, PARTICIPATION_CORE):
+    for row in engine.select(PARTICIPATION_CORE).as_dicts():
         date = row["date"]
         if (date_from and date < date_from) or (date_to and date > date_to):
             continue
@@ -123,15 +123,10 @@ def _kinds(party: str, posts: list[tuple[str]], kinds: list[tuple[str]], held: l
     return result
 
 
-def _rows(engine: Engine, query: str) -> list[dict[str, str]]:
-    table = engine.select(query)
-    return [{c: (t.value if t is not None else "") for c, t in zip(table.columns, row)} for row in table.rows]
-
-
 def _grouped(engine: Engine, query: str, key: str, *columns: str) -> dict[str, list[tuple[str, ...]]]:
     """Rows of `query` as key -> distinct value tuples (sorted, so output never depends on engine order)."""
     grouped: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    for row in _rows(engine, query):
+    for row in engine.select(query).as_dicts():
         grouped[row[key]].add(tuple(row[c] for c in columns))
     return {k: sorted(v) for k, v in grouped.items()}
 

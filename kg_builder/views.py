@@ -41,13 +41,13 @@ SELECT DISTINCT ?where ?name WHERE { { ?x egkg:jurisdiction ?where } UNION { ?x 
 def timeline_meetings(engine: Engine) -> list[dict[str, str]]:
     """Meetings with their place and province (the parent region's name, else the place's)."""
     provinces: dict[str, list[str]] = defaultdict(list)
-    for row in _rows(engine, PROVINCES):
+    for row in engine.select(PROVINCES).as_dicts():
         provinces[row["where"]].append(row["province"])
     regions: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in _rows(engine, MEETING_REGIONS):
+    for row in engine.select(MEETING_REGIONS).as_dicts():
         regions[row["meeting"]].append(row)
     found = set()
-    for meeting in _rows(engine, TIMELINE_MEETINGS):
+    for meeting in engine.select(TIMELINE_MEETINGS).as_dicts():
         for region in regions.get(meeting["meeting"]) or [{"where": "", "place": ""}]:
             for province in provinces.get(region["where"]) or [region["place"]]:
                 found.add((meeting["meeting"], meeting["label"], meeting["date"], region["place"], province))
@@ -57,15 +57,15 @@ def timeline_meetings(engine: Engine) -> list[dict[str, str]]:
 
 def timeline_holdings(engine: Engine) -> list[dict[str, str]]:
     """Holdings by holder, post, kind and the province of the post's jurisdiction, with first and last day."""
-    parents = {row["where"]: row["parent"] for row in _rows(engine, PARENTS)}
+    parents = {row["where"]: row["parent"] for row in engine.select(PARENTS).as_dicts()}
     names: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(engine, REGION_LABELS):
+    for row in engine.select(REGION_LABELS).as_dicts():
         names[row["where"]].add(row["name"])
     provinces: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(engine, JURISDICTIONS):
+    for row in engine.select(JURISDICTIONS).as_dicts():
         provinces[row["p"]] |= names.get(parents.get(row["where"], row["where"]), set())
     spans: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    for row in _rows(engine, TIMELINE_HOLDINGS):
+    for row in engine.select(TIMELINE_HOLDINGS).as_dicts():
         for province in provinces.get(row["p"]) or {""}:
             key = (row["holder"], row["post"], row["kind"], province)
             first, last = spans.get(key, (row["first"], row["last"]))
@@ -105,11 +105,6 @@ def write_network_view(graph: nx.Graph, target: Path, *, title: str, note: str, 
     """
     shown = top_nodes(graph, max_nodes)
     return render_network(shown, target, title=title, note=note, links=links, size_by=node_sizes(shown, sizing))
-
-
-def _rows(engine: Engine, query: str) -> list[dict[str, str]]:
-    table = engine.select(query)
-    return [{c: (t.value if t else "") for c, t in zip(table.columns, row)} for row in table.rows]
 
 
 def write_views(engine: Engine, out_dir: Path, *, date_from: str | None = None, date_to: str | None = None,
