@@ -83,7 +83,8 @@ def build_in_chunks(
                 store.bulk_extend(with_union(quads))
             new_graphs = {source_graph_iri(f.record.source.id) for f in loaded}
             with timed("SHACL"):
-                violations += changed_violations(dataset, new_graphs, set(), store, origins, static=static_graph)
+                violations += changed_violations(
+                    dataset, new_graphs, set(), store, origins, static=static_graph, new_in_store=True)
             with timed("write N-Quads"):
                 runs.append(Path(scratch) / f"chunk-{start:09d}.nq")
                 runs[-1].write_bytes(to_nquads(quads))

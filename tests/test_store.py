@@ -64,3 +64,16 @@ def test_a_store_without_the_union_is_refused_with_what_to_do(tmp_path):
     del older
     with pytest.raises(InputError, match="egkg build"):
         OxigraphEngine(tmp_path / "older")
+
+
+def test_the_focused_check_reads_each_fact_once_and_not_from_skipped_sources(tmp_path):
+    from kg_builder.validate import _neighbourhood
+
+    only_skipped = ox.Quad(PERSON, ox.NamedNode(EX + "nickname"), ox.Literal("Old"), _source(1))
+    create_store(tmp_path / "store", [*_stated_by(range(1, 4)), only_skipped])
+    store = open_store(tmp_path / "store")
+    everything = _neighbourhood(store, [PERSON.value], [], set())
+    without_first = _neighbourhood(store, [PERSON.value], [], {_source(1).value})
+    assert len(everything) == 3  # three facts, however many sources state them
+    # Sources 2 and 3 still state the label and the attendance; only source 1 gave the nickname.
+    assert {str(p) for _, p, _ in without_first} == {LABEL.value, ATTENDED.value}
