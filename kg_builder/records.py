@@ -284,7 +284,7 @@ def _source_text_path(relative: str, data_dir: Path, display: str, lines: LineMa
     if candidate.is_absolute():
         raise InputError(f"{relative!r} is absolute; give a path relative to data/ (sources/....txt)", **where)
     resolved = (data_dir / candidate).resolve()
-    if not resolved.is_relative_to(data_dir):
+    if not resolved.is_relative_to(data_dir.resolve()):  # a chunked build passes --data as given
         raise InputError(f"{relative!r} points outside data/; archived texts live under data/sources/", **where)
     if not resolved.is_file():
         raise InputError(f"archived text {relative!r} does not exist under data/; add it or fix the path", **where)

@@ -52,15 +52,13 @@ def _short_iri(iri: str) -> str:
 
 def changed_violations(
     dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
-    *, static: Graph | None = None, new_in_store: bool = False,
+    *, static: Graph | None = None,
 ) -> list[Violation]:
     """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
 
     The data graph is the new graphs, the ontology and gazetteer, plus from the previous store
     (minus `stale_graphs`) every triple about those nodes and the types of everything they point
     to: all a one-step shape looks at, so the result equals validating the whole union for them.
-    `new_in_store` says the store already holds `new_graphs` as given (a chunked build), not an
-    older version of them to be skipped.
     """
     data = Graph()
     for triple in static if static is not None else ():
@@ -76,7 +74,7 @@ def changed_violations(
                     focus.add(s)
                     if isinstance(o, URIRef):
                         objects.add(o)
-    skip = set(stale_graphs) if new_in_store else stale_graphs | {str(g) for g in new_graphs}
+    skip = stale_graphs | {str(g) for g in new_graphs}
     for triple in _neighbourhood(previous_store, sorted(focus), sorted(objects | focus), skip):
         data.add(triple)
     return shacl_violations(data, SHAPES_FILE, origins, focus=sorted(focus)) if focus else []

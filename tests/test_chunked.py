@@ -22,6 +22,22 @@ def test_chunks_of_two_files_give_the_same_outputs(data_copy: Path, tmp_path: Pa
     assert store_quads(tmp_path / "whole") == store_quads(tmp_path / "chunked")
 
 
+def test_a_number_the_store_writes_differently_is_not_a_second_value(data_copy: Path, tmp_path: Path):
+    # The store keeps 62.0 as its canonical 62; reading the chunk back from it would give the
+    # observation two values (a maxCount violation the in-memory build does not see).
+    edit(data_copy, "000", "    value: 62\n", "    value: 62.0\n")
+    build(data_copy, tmp_path / "whole", reason=False, incremental=False)
+    build(data_copy, tmp_path / "chunked", reason=False, incremental=False, chunk_files=2)
+    assert (tmp_path / "whole" / "egkg.nq").read_bytes() == (tmp_path / "chunked" / "egkg.nq").read_bytes()
+
+
+def test_a_relative_data_path_builds_in_chunks(data_copy: Path, tmp_path: Path, monkeypatch):
+    # Found at scale S: `egkg build --data build/bench/S-1/data` refused every archived text.
+    monkeypatch.chdir(data_copy.parent)
+    result = build(Path(data_copy.name), tmp_path / "out", reason=False, incremental=False, chunk_files=2)
+    assert result.quad_count
+
+
 def test_a_contradiction_between_chunks_is_found(data_copy: Path, tmp_path: Path):
     # 002 and 004 land in different chunks; together their dates put the meeting's end before its start.
     give_kaltim_meeting_an_end(data_copy)
