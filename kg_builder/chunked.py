@@ -22,7 +22,7 @@ from rdflib import Graph
 from .incremental import CACHE_DIR, Manifest, block_name, save_file_entries, write_manifest
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE
-from .reason import Inference, infer
+from .reason import Inference, hermit_fits, infer_in_store
 from .records import Corpus, load_corpus, load_record_file, record_paths
 from .serialize import to_nquads, to_oxigraph, trig_blocks, trig_document, unique_lines
 from .store import with_union
@@ -62,6 +62,7 @@ def build_in_chunks(
             static_graph.add((s, p, o))
     with timed("load store"):
         store.bulk_extend(with_union(static_quads))
+    curated_quads = len(static_quads)
     for graph, block in trig_blocks(static_quads).items():
         manifest.static_blocks[graph] = block_name(graph)
         (cache / f"{block_name(graph)}.trig").write_bytes(block)
@@ -86,6 +87,7 @@ def build_in_chunks(
                 violations += changed_violations(dataset, new_graphs, set(), store, origins, static=static_graph)
             with timed("load store"):
                 store.bulk_extend(with_union(quads))
+            curated_quads += len(quads)
             with timed("write N-Quads"):
                 runs.append(Path(scratch) / f"chunk-{start:09d}.nq")
                 runs[-1].write_bytes(to_nquads(quads))
@@ -100,9 +102,11 @@ def build_in_chunks(
         inference = None
         if reason:
             with timed("reason"):
-                curated = list(ox.parse(_merged(runs), format=ox.RdfFormat.N_QUADS))
-                inference = infer(curated, all_origins)
-                store.bulk_extend(with_union(inference.quads))
+                # In the on-disk store, which keeps the conclusions: the curated graph is read into
+                # memory only when it is small enough for HermiT.
+                small = hermit_fits(curated_quads)
+                curated = list(ox.parse(_merged(runs), format=ox.RdfFormat.N_QUADS)) if small else None
+                inference = infer_in_store(store, all_origins, curated)
                 runs.append(Path(scratch) / "inferred.nq")
                 runs[-1].write_bytes(to_nquads(inference.quads))
         with timed("write N-Quads"):

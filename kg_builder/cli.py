@@ -104,6 +104,8 @@ def build(
             changes = result.changes
             out.print(f"incremental build: {len(changes.changed)} record file(s) redone, {len(changes.removed)} removed, "
                       f"{len(changes.unchanged)} reused (`egkg build --full` redoes all)", markup=False)
+        if result.inference is not None and result.inference.skipped:
+            out.print(result.inference.skipped, markup=False)
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
         out.print(f"wrote {out_dir / 'egkg.nq'}, {out_dir / 'egkg.trig'}, {out_dir / 'store'} ({stages})")
 
@@ -131,6 +133,8 @@ def reason(build_dir: BuildOption = BUILD_DIR) -> None:
     inference, quads, timings = reason_again(build_dir, progress=_progress)
     for source, count in sorted(inference.counts.items()):
         out.print(f"{count:6d}  {source}", markup=False)
+    if inference.skipped:
+        out.print(inference.skipped, markup=False)
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items())
     out.print(f"inferred graph: {len(inference.quads)} quads; build now {len(quads)} quads ({stages})", markup=False)
 

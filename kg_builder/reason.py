@@ -25,7 +25,7 @@ from .store import with_union
 
 __all__ = [
     "HERMIT_GRAPH", "INFERRED_PREFIX", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
-    "apply_rules", "hermit_consistency", "infer", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
+    "apply_rules", "hermit_consistency", "hermit_fits", "infer", "infer_in_store", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
     "run_checks",
 ]
 
@@ -108,13 +108,24 @@ def inferred_graphs() -> set[str]:
     return {rule.graph.value for rule in load_rules()} | {HERMIT_GRAPH.value}
 
 
+# HermiT took 57 s on about ten synthetic meetings (11,500 quads with the ontology and gazetteer)
+# and did not finish S in 10 min (BENCHMARKS.md); the five curated articles are 8,600 quads.
+HERMIT_MAX_QUADS = 12_000
+
+
+def hermit_fits(curated_quads: int) -> bool:
+    """Whether HermiT classifies a graph of this many curated quads in about a minute."""
+    return curated_quads <= HERMIT_MAX_QUADS
+
+
 @dataclass
 class Inference:
-    """The inferred graph's quads and how many triples each rule or axiom gave."""
+    """The inferred graph's quads, how many triples each rule or axiom gave, and what was left out."""
 
     quads: list[ox.Quad] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: str = ""  # why HermiT did not run, when it did not
 
 
 def find_java() -> str:
@@ -138,20 +149,40 @@ def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
     return rules
 
 
-def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = True) -> Inference:
-    """Everything that follows from `quads`; raise InconsistentGraph when something contradicts."""
-    origins = origins or {}
-    result = Inference()
+def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool | None = None) -> Inference:
+    """Everything that follows from `quads`; raise InconsistentGraph when something contradicts.
+
+    HermiT runs when `hermit` is True, or when it is None and the graph is small enough for it.
+    """
     store = ox.Store()
     store.bulk_extend(with_union(quads))
+    return _reason(store, origins or {}, quads, hermit)
+
+
+def infer_in_store(store: ox.Store, origins: dict, curated: list[ox.Quad] | None) -> Inference:
+    """`infer` inside a store that holds the curated graphs and their union, which keeps the conclusions.
+
+    A chunked build reasons this way in its on-disk store, so the curated graph is never copied
+    into memory. `curated` is given only when it is small enough for HermiT.
+    """
+    return _reason(store, origins, curated, None)
+
+
+def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermit: bool | None) -> Inference:
+    result = Inference()
     rules = load_rules()
     start = time.perf_counter()
     result.counts.update(apply_rules(store, rules))
     result.timings["rules"] = time.perf_counter() - start
+    if hermit is None:
+        hermit = curated is not None and hermit_fits(len(curated))
+        if not hermit:
+            result.skipped = (f"HermiT skipped: more than {HERMIT_MAX_QUADS:,} curated quads (it would take minutes "
+                              "to hours); the SPARQL rules and consistency checks ran")
     classified: dict[ox.Triple, ox.NamedNode] = {}
-    if hermit:
+    if hermit and curated is not None:
         start = time.perf_counter()
-        for triple, axiom in _hermit_classify(quads, store, origins).items():
+        for triple, axiom in _hermit_classify(curated, store, origins).items():
             if ox.Quad(triple.subject, triple.predicate, triple.object) not in store:  # not asserted nor ruled
                 classified[triple] = axiom
                 name = axiom.value.removeprefix(EGKG)
@@ -161,7 +192,9 @@ def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool = T
     start = time.perf_counter()
     run_checks(store, origins)
     result.timings["consistency checks"] = time.perf_counter() - start
-    result.quads = _with_provenance(store, rules, classified)
+    store.bulk_extend(with_union(_provenance(rules, classified)))
+    result.quads = [q for graph in [*(rule.graph for rule in rules), HERMIT_GRAPH]
+                    for q in store.quads_for_pattern(None, None, None, graph)]
     return result
 
 
@@ -195,8 +228,8 @@ def _new_conclusions(store: ox.Store, triples, graph: ox.NamedNode):
             yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
-def _with_provenance(store: ox.Store, rules: list[Rule], classified: dict[ox.Triple, ox.NamedNode]) -> list[ox.Quad]:
-    """Inferred triples in their rule's graph, which says which rule it is; HermiT's with a statement each."""
+def _provenance(rules: list[Rule], classified: dict[ox.Triple, ox.NamedNode]) -> list[ox.Quad]:
+    """Each rule described in its own graph; HermiT's triples each with a statement naming the axiom."""
     quads = []
     for rule in rules:
         quads += [
@@ -207,7 +240,6 @@ def _with_provenance(store: ox.Store, rules: list[Rule], classified: dict[ox.Tri
             ox.Quad(rule.iri, RDFS_COMMENT, ox.Literal(rule.description, language="en"), rule.graph),
             ox.Quad(rule.iri, RULE_FILE, ox.Literal(str(rule.path.relative_to(PROJECT_ROOT))), rule.graph),
         ]
-        quads += store.quads_for_pattern(None, None, None, rule.graph)
     for triple, axiom in classified.items():
         quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, HERMIT_GRAPH))
         # A content hash of the triple: the same inference always gets the same statement IRI.

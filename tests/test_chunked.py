@@ -22,6 +22,18 @@ def test_chunks_of_two_files_give_the_same_outputs(data_copy: Path, tmp_path: Pa
     assert store_quads(tmp_path / "whole") == store_quads(tmp_path / "chunked")
 
 
+def test_past_hermits_limit_chunks_reason_in_the_store_like_a_whole_build(data_copy: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("kg_builder.reason.HERMIT_MAX_QUADS", 100)  # the five articles are ~8,600 quads
+    whole = build(data_copy, tmp_path / "whole", reason=True, incremental=False)
+    chunked = build(data_copy, tmp_path / "chunked", reason=True, incremental=False, chunk_files=2)
+    assert "HermiT skipped" in whole.inference.skipped and "HermiT" not in whole.inference.timings
+    assert chunked.inference.skipped == whole.inference.skipped
+    assert whole.inference.counts["40-coordination"] > 0  # the rules still ran
+    for name in ("egkg.nq", "egkg.trig"):
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "chunked" / name).read_bytes(), name
+    assert store_quads(tmp_path / "whole") == store_quads(tmp_path / "chunked")
+
+
 def test_a_number_the_store_writes_differently_is_not_a_second_value(data_copy: Path, tmp_path: Path):
     # The store keeps 62.0 as its canonical 62; reading the chunk back from it would give the
     # observation two values (a maxCount violation the in-memory build does not see).
