@@ -25,8 +25,8 @@ from .store import with_union
 
 __all__ = [
     "HERMIT_GRAPH", "INFERRED_PREFIX", "ConsistencyReport", "InconsistentGraph", "Inference", "find_java",
-    "apply_rules", "hermit_consistency", "hermit_fits", "infer", "infer_in_store", "inferred_graph", "inferred_graphs", "is_inferred", "load_rules",
-    "run_checks",
+    "apply_rules", "hermit_consistency", "hermit_fits", "infer", "infer_in_store", "inferred_graph", "inferred_graphs",
+    "is_inferred", "load_rules", "run_checks",
 ]
 
 ID = "https://w3id.org/egkg/id/"
