@@ -240,6 +240,9 @@ class _SourceMapper:
         self.add(iri, EGKG.inLanguage, Literal(source.language))
         if source.url:
             self.add(iri, EGKG.url, Literal(source.url, datatype=XSD.anyURI))
+        self.add(iri, EGKG.retrieved, source.retrieved and Literal(source.retrieved))
+        if source.advertorial is not None:  # false is a curator's finding too; absent says nothing
+            self.add(iri, EGKG.advertorial, Literal(source.advertorial))
         self.add(iri, EGKG.byline, source.byline and Literal(source.byline))
         self.add(iri, EGKG.archivedText, Literal(source.text))
         if source.notes:

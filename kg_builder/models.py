@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 __all__ = [
     "Alias",
@@ -81,11 +81,23 @@ class Source(Record):
     published: dt.date | None = None
     published_note: Text | None = None
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "id"
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="the article's address, only when known (printed in the text or recorded at archiving)")
+    retrieved: dt.date | None = Field(None, description="the day the archived text was taken from the web")
+    # Strict: a provenance flag is written true or false, never guessed from a word like "ADV" or a 1.
+    advertorial: StrictBool | None = Field(
+        None, description="true when the page marks the article as paid content ((ADV), adv/...); leave out when unknown")
     byline: Text | None = None
-    evidence: Quotes = Field(description="quotes showing outlet, title and byline")
+    evidence: Quotes = Field(description="quotes showing outlet, title, byline and the advertorial marker")
     furniture: list[Furniture] = []
     notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _retrieved_not_before_published(self) -> Source:
+        if self.published and self.retrieved and self.retrieved < self.published:
+            raise ValueError(f"retrieved {self.retrieved} is before published {self.published}; "
+                             "an article cannot be archived before it appears")
+        return self
 
 
 class Alias(Record):

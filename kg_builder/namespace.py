@@ -77,6 +77,7 @@ class EGKG(DefinedNamespace):
     Unit: URIRef
 
     academicDegree: URIRef
+    advertorial: URIRef
     appointmentKind: URIRef
     archivedText: URIRef
     article: URIRef
@@ -150,6 +151,7 @@ class EGKG(DefinedNamespace):
     replaces: URIRef
     reportedAt: URIRef
     represents: URIRef
+    retrieved: URIRef
     role: URIRef
     ruleFile: URIRef
     sharedCount: URIRef

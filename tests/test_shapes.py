@@ -84,3 +84,19 @@ def test_language_tags_are_enforced(union):
     broken.add((org, EGKG.name, Literal("Election Commission", lang="en")))
     violations = shacl_violations(broken, SHAPES_FILE, {})
     assert any(v.focus == str(org) and v.path == str(EGKG.name) for v in violations)
+
+
+@pytest.mark.parametrize("path, bad", [
+    (EGKG.advertorial, Literal("yes")),  # a flag is xsd:boolean, not a word
+    (EGKG.advertorial, Literal(True)),  # a second value beside the curated one: the flag said twice
+    (EGKG.retrieved, Literal("10 Juli 2024")),  # a retrieval day is an xsd:date
+])
+def test_a_sources_provenance_fields_are_typed_and_single(union, path, bad):
+    source = URIRef("https://w3id.org/egkg/id/source/chanetujuh-2024-11-06-rakor-pilkada-sultra")
+    broken = Graph()
+    broken += union
+    if path == EGKG.advertorial and bad == Literal(True):
+        broken.add((source, path, Literal(False)))
+    broken.add((source, path, bad))
+    violations = shacl_violations(broken, SHAPES_FILE, {})
+    assert any(v.focus == str(source) and v.path == str(path) for v in violations), violations[:5]
