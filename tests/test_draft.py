@@ -21,18 +21,17 @@ from kg_builder.draft.citations import find_citations
 from kg_builder.draft.dates import find_dates, parse_date
 from kg_builder.draft.officials import find_officials
 from kg_builder.draft_eval import evaluate_all, facts, format_table
-from kg_builder.evidence import normalise
+from kg_builder.evidence import MIN_QUOTE_CHARS, normalise
 from kg_builder.models import RecordFile
-from kg_builder.paths import DATA_DIR
 
-from .conftest import run_egkg
+from .conftest import DATA, run_egkg
 
-RECORDS = sorted((DATA_DIR / "records").glob("*.yaml"))
+RECORDS = sorted((DATA / "records").glob("*.yaml"))
 
 
 def _draft(path: Path) -> tuple[str, dict]:
     source = yaml.safe_load(path.read_text(encoding="utf-8"))["source"]
-    text = (DATA_DIR / source["text"]).read_text(encoding="utf-8")
+    text = (DATA / source["text"]).read_text(encoding="utf-8")
     return text, draft_article(text, source_url=source.get("url"), outlet=source.get("outlet"),
                                published=source.get("published"), text_path=source["text"])
 
@@ -241,7 +240,8 @@ def test_arbitrary_text_never_crashes(text: str, published: dt.date | None) -> N
     try:
         draft = draft_article(text, source_url=None, outlet=None, published=published, text_path="sources/x.txt")
     except InputError as exc:
-        assert not any(ch.isalnum() for ch in text)
+        # Nothing to quote: no letter or digit, or less than the shortest quote validation accepts.
+        assert not any(ch.isalnum() for ch in text) or len(normalise(text)) < MIN_QUOTE_CHARS
         assert exc.problem.message == "article has no text to draft from" and exc.problem.file == "sources/x.txt"
         return
     RecordFile.model_validate(draft)
@@ -353,7 +353,7 @@ def test_figures_match_the_curated_record(path: Path) -> None:
 def test_drafts_of_all_articles_pass_full_validation(tmp_path: Path) -> None:
     """`egkg draft` every curated article into an empty records/ and check it: records, references, SHACL."""
     data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(DATA, data)
     for record in (data / "records").glob("*.yaml"):
         record.unlink()
     for source in sorted((data / "sources").glob("00*.txt")):
@@ -367,7 +367,72 @@ def test_drafts_of_all_articles_pass_full_validation(tmp_path: Path) -> None:
 # --- evaluation --------------------------------------------------------------------------------
 
 def test_eval_scores_meet_the_aims() -> None:
-    rows = {r["fact_type"]: r for r in evaluate_all(DATA_DIR)}
+    rows = {r["fact_type"]: r for r in evaluate_all(DATA)}
     print(format_table(list(rows.values())))
     for kind in ("persons", "meeting dates", "regulations", "figures"):
         assert rows[kind]["precision"] >= 0.9 and rows[kind]["recall"] >= 0.9, rows[kind]
+
+
+# --- knowledge as data (kg_builder/draft/knowledge) ---------------------------------------------
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The knowledge files copied to tmp and read from there; the caches are cleared before and after."""
+    from kg_builder.draft import knowledge
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", target)
+    knowledge.offices.cache_clear()
+    knowledge._names.cache_clear()
+    yield target
+    knowledge.offices.cache_clear()
+    knowledge._names.cache_clear()
+
+
+def test_an_office_row_added_to_the_data_file_is_read(knowledge_copy: Path) -> None:
+    import re
+
+    from kg_builder.draft import knowledge
+
+    path = knowledge_copy / "offices.yaml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "  - {office: wakapolda, label: Wakapolda, org_kind: polda, titles: [Waka Polda, Wakapolda]}\n",
+                    encoding="utf-8")
+    row = knowledge.offices()[-1]
+    assert (row.office, row.label, row.org_kind) == ("wakapolda", "Wakapolda", "polda")
+    assert knowledge.office_labels()["wakapolda"] == "Wakapolda"
+    assert re.fullmatch(row.pattern, "Waka  Polda", re.I) and re.fullmatch(row.pattern, "wakapolda", re.I)
+
+
+def test_a_rank_added_to_the_data_file_is_read(knowledge_copy: Path) -> None:
+    import re
+
+    from kg_builder.draft import knowledge
+
+    path = knowledge_copy / "names.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[Jenderal,", "[Bharada, Jenderal,"), encoding="utf-8")
+    assert re.match(knowledge.rank_pattern(), "Bharada Pol. Nama").group(0) == "Bharada Pol."
+
+
+@pytest.mark.parametrize(
+    "file, old, new, field",
+    [
+        ("offices.yaml", "titles: [Ketua DPRD]", "titel: [Ketua DPRD]", "offices.4.titel"),
+        ("offices.yaml", "titles: [Ketua Tim]", "patterns: ['Ketua[ (']", "offices.6.patterns.0"),
+        ("names.yaml", "honorifics:", "honourifics:", "honorifics"),  # reported as missing
+    ],
+    ids=["misspelt-key", "bad-regex", "misspelt-list"],
+)
+def test_a_mistake_in_a_knowledge_file_names_file_line_and_field(knowledge_copy: Path, file: str, old: str, new: str,
+                                                                  field: str) -> None:
+    from kg_builder.draft import knowledge
+
+    path = knowledge_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        knowledge.offices() if file == "offices.yaml" else knowledge.rank_pattern()
+    problem = caught.value.problem
+    assert problem.file == str(path) and problem.line and problem.field == field, problem

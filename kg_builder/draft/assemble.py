@@ -10,27 +10,22 @@ from typing import Any
 
 from .. import models
 from ..errors import InputError
+from ..evidence import pins_a_place
 from .body import split_body
 from .citations import find_citations
 from .dates import find_dates
 from .figures import Figure, find_figures
 from .institutions import ORG_KINDS, find_institutions
+from .knowledge import office_labels
 from .meetings import guess_meeting
 from .officials import Official, find_officials
 from .regions import gazetteer
-from .spans import Span, normalise, slugify
+from .spans import Span, normalise, sentence_bounds, slugify
 from .venues import find_venues
 
 __all__ = ["draft_article"]
 
-_OFFICE_LABELS = {
-    "gubernur": "Gubernur", "bupati": "Bupati", "wali-kota": "Wali Kota", "sekretaris-daerah": "Sekretaris Daerah",
-    "kepala-kesbangpol": "Kepala Kesbangpol", "kepala-opd": "Kepala OPD", "camat": "Camat", "ketua-kpu": "Ketua KPU",
-    "anggota-kpu": "Anggota KPU", "ketua-bawaslu": "Ketua Bawaslu", "kapolda": "Kapolda", "kapolres": "Kapolres",
-    "kapolsek": "Kapolsek", "pangdam": "Pangdam", "danrem": "Danrem", "dandim": "Dandim", "danramil": "Danramil",
-    "kajati": "Kajati", "kajari": "Kajari", "kasi-pidum": "Kasi Pidum", "ketua-dprd": "Ketua DPRD",
-    "anggota-dpr": "Anggota DPR", "ketua-tim": "Ketua Tim",
-}
+_OFFICE_LABELS = office_labels()  # knowledge/offices.yaml
 _ATTENDANCE = re.compile(r"\b(hadir|dihadiri|menghadiri|turut|diikuti|bersama)\b", re.I)
 _SECTIONS = [("persons", models.Person), ("organizations", models.Organization), ("posts", models.Post),
              ("holdings", models.Holding), ("places", models.Place), ("regulations", models.Regulation),
@@ -51,7 +46,11 @@ class _Draft:
 
     def quote(self, start: int, end: int) -> str | None:
         q = self.text[max(0, start) : max(0, end)].strip()
-        return q if q and normalise(q) in self.norm else None
+        if q and not pins_a_place(q):
+            # A bare acronym ("TNI", "Polri") occurs all over an article: quote its sentence instead.
+            s, e = sentence_bounds(self.text, max(0, start))
+            q = self.text[s : max(e, end)].strip()
+        return q if q and pins_a_place(q) and normalise(q) in self.norm else None
 
     def add(self, section: str, item: dict[str, Any], span: Span, key: str | None = None) -> dict[str, Any] | None:
         key = key or item.get("id")
@@ -171,7 +170,7 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
                   published: dt.date | None = None, text_path: str) -> dict[str, Any]:
     """Propose a record file for one article; every proposed fact carries a verbatim evidence quote."""
     text = text if isinstance(text, str) else ""
-    if not any(ch.isalnum() for ch in text):
+    if not any(ch.isalnum() for ch in text) or not pins_a_place(text):
         raise InputError("article has no text to draft from", file=text_path)
     body = split_body(text)
     masked = body.masked
@@ -213,7 +212,7 @@ def _source(d: _Draft, body, dates, url, outlet, published, text_path) -> dict[s
     source: dict[str, Any] = {
         "id": slugify(" ".join([outlet, str(published or ""), *(title_q or "draft").split()[:6]]))[:90].strip("-") or "draft",
         "text": text_path or "sources/unknown.txt", "outlet": outlet, "title": title_q or "(untitled draft)",
-        "language": "id", "evidence": evidence or [_first_line(d)],
+        "language": "id", "evidence": evidence or [_first_line(d, text_path)],
     }
     if url and re.match(r"^https?://\S+$", url):
         source["url"] = url
@@ -238,7 +237,7 @@ def _source(d: _Draft, body, dates, url, outlet, published, text_path) -> dict[s
     return source
 
 
-def _first_line(d: _Draft) -> str:
+def _first_line(d: _Draft, text_path: str) -> str:
     """A verbatim quote of the first line with a letter or digit (the text has one: see draft_article)."""
     for line in d.text.splitlines():
         if any(ch.isalnum() for ch in line):
@@ -250,7 +249,12 @@ def _first_line(d: _Draft) -> str:
             q = d.quote(at, at + len(line))
             if q:
                 return q
-    raise InputError("article has no text to draft from")
+    # Every line alone is too short to be evidence ("0"): the text from its first letter or digit on.
+    first = next((at for at, ch in enumerate(d.text) if ch.isalnum()), None)
+    q = d.quote(first, first + 200) if first is not None else None
+    if q:
+        return q
+    raise InputError("article has no text to draft from", file=text_path)
 
 
 def _find(text: str, needle: str) -> tuple[int, int]:
@@ -278,7 +282,6 @@ def _regulations(d: _Draft, citations) -> list[tuple[str, Any]]:
 
 
 def _meeting(d: _Draft, text: str, guess, people, officials, regs, header_end: int) -> None:
-    from .spans import sentence_bounds
 
     date = guess.date
     title = d.quote(*guess.title_span) if guess.title_span else None

@@ -5,19 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .knowledge import degree_pattern, honorific_pattern, rank_pattern
+
 __all__ = ["NameParts", "read_name", "read_name_backwards", "STOPWORDS"]
 
-_RANK = (
-    r"(?:Jenderal|Komjen|Irjen|Brigjen|Kombes|AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Aipda|Bripka|Brigpol|"
-    r"Letjen|Mayjen|Kolonel|Letkol|Mayor|Kapten|Lettu|Letda|Laksamana|Laksda|Laksma|Marsekal|Marsda|Marsma|Serma|Peltu|Pelda)"
-    r"(?:[ \t]+(?:Pol\.?|TNI|Inf\.?|Kav\.?|Arh\.?|Czi\.?|Laut|\(P\)|\(Purn\.?\)|\(K\)))*"
-)
-_HONORIFIC = r"(?:Prof\.?|Dr\.?(?:[ \t]*\(H\.?C\.?\))?|Drs\.?|Dra\.?|Ir\.?|Hj\.|H\.|KH\.?|dr\.|drg\.|Hajjah|Haji)"
-_DEGREE = r"(?:[SMD][ \t]?\.[ \t]?[A-Za-z]{1,5}(?:[ \t]?\.[ \t]?[A-Za-z]{1,5})*\.?|Ph\.?[ \t]?D\.?|MM|MH|MSi|MAP|MPd|SE|SH|ST|SP|SIP|SSos|MBA|Lc|CPA|CA)(?![\w])"
+# Ranks, honorifics and degrees are listed in knowledge/names.yaml.
+_RANK = rank_pattern()
+_HONORIFIC = honorific_pattern()
+_DEGREE = degree_pattern()
 _TOKEN = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,})"
 _RANK_RE = re.compile(_RANK + r"[ \t]+")
 _HON_RE = re.compile(_HONORIFIC + r"[ \t]+")
 _DEG_RE = re.compile(r"[ \t]*,?[ \t]*(" + _DEGREE + r")")
+# Patterns matched at a position of the whole text (`pattern.match(text, pos)`), never on a slice
+# `text[pos:]`: a slice copies the rest of the article, once per name, which is quadratic on a long page.
+_GAP = re.compile(r"[ \t]+")
+_AFTER_DEGREE = re.compile(r"(?:[ \t]*,|[ \t]*$|[ \t]+[a-z,.(]|\.)")
 _TOKEN_RE = re.compile(_TOKEN + r"(?![\w.])|" + _TOKEN + r"(?=\.(?:\s|$))")
 
 STOPWORDS = {w.lower() for w in """
@@ -60,10 +63,10 @@ def _tokens_from(text: str, pos: int, limit: int = 5) -> tuple[list[re.Match[str
             break
         tokens.append(m)
         at = m.end()
-        gap = re.match(r"[ \t]+", text[at:])
+        gap = _GAP.match(text, at)
         if not gap:
             break
-        at += gap.end()
+        at = gap.end()
     return tokens, at
 
 
@@ -95,7 +98,7 @@ def read_name(text: str, pos: int) -> NameParts | None:
     degrees: list[str] = []
     while True:
         d = _DEG_RE.match(text, end)
-        if not d or not re.match(r"(?:[ \t]*,|[ \t]*$|[ \t]+[a-z,.(]|\.)", text[d.end() :] or " ") and not text[d.end():d.end()+1] in ",. \n":
+        if not d or not _AFTER_DEGREE.match(text, d.end()) and not text[d.end():d.end()+1] in ",. \n":
             break
         degrees.append(d.group(1).strip())
         end = d.end()

@@ -6,42 +6,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .knowledge import offices
 from .names import NameParts, read_name, read_name_backwards
 from .regions import ABBREVIATIONS, gazetteer
 from .spans import finditer
 
 __all__ = ["Official", "find_officials", "OFFICES"]
 
-_KPU = r"(?:KPU|Komisi[ \t]+Pemilihan[ \t]+Umum)(?:D)?(?:[ \t]*\(KPU\))?"
-# (pattern, office type or None for seats outside the vocabulary, organisation kind)
-OFFICES: list[tuple[str, str | None, str | None]] = [
-    (r"Wakil[ \t]+(?:Gubernur|Bupati|Wali[ \t]?kota|Ketua[ \t]+\w+)", None, None),
-    (rf"Ketua[ \t]+{_KPU}", "ketua-kpu", "kpu"),
-    (rf"(?:Anggota|Komisioner)[ \t]+{_KPU}", "anggota-kpu", "kpu"),
-    (r"Ketua[ \t]+(?:Bawaslu|Badan[ \t]+Pengawas[ \t]+Pemilihan[ \t]+Umum)", "ketua-bawaslu", "bawaslu"),
-    (r"Ketua[ \t]+DPRD", "ketua-dprd", "dprd"),
-    (r"Anggota[ \t]+(?:Komisi[ \t]+[IVX]+[ \t]+)?DPR(?:[ \t]+RI)?(?!D)", "anggota-dpr", "dpr"),
-    (r"Ketua[ \t]+Tim", "ketua-tim", "tim"),
-    (r"Sekretaris[ \t]+Daerah(?:[ \t]+(?:Provinsi|Prov\.?|Kabupaten|Kab\.?|Kota))?|Sekretaris[ \t]+Provinsi(?:[ \t]+Sesprov)?"
-     r"|Sekdaprov|Sekdakab|Sekdakot|Sekda|Sesprov", "sekretaris-daerah", "pemda"),
-    (r"Kepala[ \t]+(?:Badan[ \t]+)?(?:Kesatuan[ \t]+Bangsa[ \t]+dan[ \t]+Politik(?:[ \t]*\(Kesbangpol\))?|Kesbangpol)"
-     r"|Kaban[ \t]+Kesbangpol", "kepala-kesbangpol", "kesbangpol"),
-    (r"Gubernur", "gubernur", "pemprov"),
-    (r"Bupati", "bupati", "pemkab"),
-    (r"Wali[ \t]?kota|Walkot", "wali-kota", "pemkot"),
-    (r"Kapolda", "kapolda", "polda"),
-    (r"Kapolresta(?:bes)?|Kapolres", "kapolres", "polres"),
-    (r"Kapolsek(?:ta)?", "kapolsek", "polsek"),
-    (r"Pangdam", "pangdam", "kodam"),
-    (r"Danrem", "danrem", "korem"),
-    (r"Dandim", "dandim", "kodim"),
-    (r"Danramil", "danramil", "koramil"),
-    (r"Kajati", "kajati", "kejati"),
-    (r"Kajari", "kajari", "kejari"),
-    (r"Kasi[ \t]+Pidum", "kasi-pidum", "kejari"),
-    (r"Camat", "camat", "kecamatan"),
-    (r"Kepala[ \t]+(?:OPD|Dinas[ \t]+[A-Z]\w+(?:[ \t]+(?:dan[ \t]+)?[A-Z]\w+){0,3})", "kepala-opd", "opd"),
-]
+# (pattern, office type or None for seats outside the vocabulary, organisation kind): knowledge/offices.yaml
+OFFICES: list[tuple[str, str | None, str | None]] = [(o.pattern, o.office, o.org_kind) for o in offices()]
 _OFFICE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<o{i}>{p})" for i, (p, _, _) in enumerate(OFFICES)) + r")(?![\w])", re.I)
 _QUALIFIER = re.compile(
     r"(?P<q>Penjabat[ \t]+Sementara|Pejabat[ \t]+Sementara|Pelaksana[ \t]+Harian|Pelaksana[ \t]+Tugas|Penjabat|Pjs|Pj|Plh|Plt)\.?"
@@ -53,6 +26,13 @@ _KINDS = {"penjabat sementara": "Pjs", "pejabat sementara": "Pjs", "pjs": "Pjs",
 _ORG_AFTER = re.compile(r"[ \t]+(?:Kejaksaan(?:[ \t]+(?:Negeri|Tinggi))?|Polres|Polda|Kodim|Korem|Pemkab|Pemkot|Pemprov)(?=[ \t])")
 _REPRESENTED = re.compile(r"[ \t]+(?:yang[ \t]+)?diwakili(?:[ \t]+oleh)?[ \t]+", re.I)
 _SELAKU = re.compile(r"[ \t]*,?[ \t]+selaku[ \t]+", re.I)
+# Matched at a position of the whole text, never on a slice `text[pos:]` (a copy of the rest of the
+# article per official: quadratic on a long page).
+_GAP = re.compile(r"[ \t]+")
+_COMMA_GAP = re.compile(r"[ \t]*,?[ \t]*")
+_PAREN_AFTER = re.compile(r"[ \t]*\(")
+_CAPITALISED_WORDS = re.compile(r"([A-Z][a-z]{3,})[ \t]+[A-Z]")
+_DIVISION = re.compile(r"[ \t]+(Divisi[ \t]+[^,\n.]+(?:,[ \t]*[a-z][^,\n.]*)*(?:[ \t]+dan[ \t]+[A-Za-z]+)?)")
 _ORG_BEFORE = re.compile(r"(?P<org>(?:KPU|Bawaslu|DPRD|Pemkab|Pemkot|Pemprov|Polres|Polda|Kodim|Kejari|Kejati|Dinas|Badan)"
                          r"(?:[ \t]+[A-Z][\w.]*){0,3})$")
 _FUZZY_REGIONS = [k for k in ABBREVIATIONS if len(k) >= 5]
@@ -102,22 +82,22 @@ def _read_official(text: str, start: int, end: int, office: str, org_kind: str |
     org = _ORG_AFTER.match(text, at)
     if org:
         at = org.end()
-    gap = re.match(r"[ \t]+", text[at:])
+    gap = _GAP.match(text, at)
     prefer = {"pemkab": "Regency", "pemkot": "City", "pemprov": "Province"}.get(org_kind or "")
-    hit = gazetteer().match_at(text, at + gap.end(), prefer) if gap else None
+    hit = gazetteer().match_at(text, gap.end(), prefer) if gap else None
     if hit:
         official.region, at = hit.code, hit.end
         official.region_prefix = hit.kind
     elif gap:
-        fuzzy = _fuzzy_region(text, at + gap.end())
+        fuzzy = _fuzzy_region(text, gap.end())
         if fuzzy:
             official.region, at = fuzzy
             official.notes.append("region name looks misspelt")
             official.confidence -= 0.2
     official.end = at
-    name_at = re.match(r"[ \t]*,?[ \t]*", text[at:])
-    person = read_name(text, at + name_at.end()) if name_at else None
-    if person and not re.match(r"[ \t]*\(", text[person.end :]):
+    name_at = _COMMA_GAP.match(text, at)
+    person = read_name(text, name_at.end()) if name_at else None
+    if person and not _PAREN_AFTER.match(text, person.end):
         official.person = person
         official.end = person.end
         official.confidence = min(0.95, official.confidence + (0.1 if official.region else -0.1))
@@ -128,13 +108,13 @@ def _read_official(text: str, start: int, end: int, office: str, org_kind: str |
 
 def _fuzzy_region(text: str, pos: int) -> tuple[str, int] | None:
     """"Sutra" for "Sultra": a misspelt abbreviation directly after an office word, followed by a name."""
-    m = re.match(r"([A-Z][a-z]{3,})[ \t]+[A-Z]", text[pos:])
+    m = _CAPITALISED_WORDS.match(text, pos)
     if not m:
         return None
     close = difflib.get_close_matches(m.group(1), _FUZZY_REGIONS, n=1, cutoff=0.85)
     if not close:
         return None
-    return ABBREVIATIONS[close[0]], pos + len(m.group(1))
+    return ABBREVIATIONS[close[0]], m.end(1)
 
 
 def _selaku(text: str, offices: list[Official]) -> list[Official]:
@@ -159,7 +139,7 @@ def _selaku(text: str, offices: list[Official]) -> list[Official]:
 
 
 def _portfolio(text: str, pos: int) -> str | None:
-    m = re.match(r"[ \t]+(Divisi[ \t]+[^,\n.]+(?:,[ \t]*[a-z][^,\n.]*)*(?:[ \t]+dan[ \t]+[A-Za-z]+)?)", text[pos:])
+    m = _DIVISION.match(text, pos)
     if not m:
         return None
     return re.split(r"[ \t]+(?:me|ber|di|ter|mem|meng)[a-z]{4,}\b", m.group(1))[0].strip()
@@ -178,14 +158,14 @@ def _representations(text: str) -> list[Official]:
         represented = org.group("org") if org else (off.group(0) if off else before.split(",")[-1].strip())
         official = Official(m.start() - len(before) + (org.start() if org else len(before) - len(before.split(",")[-1])),
                             person.end, None, None, person=person, represents=represented, confidence=0.7)
-        tail = re.match(r"[ \t]*,?[ \t]+selaku[ \t]+", text[person.end :], re.I)
+        tail = _SELAKU.match(text, person.end)
         if tail:
-            portfolio = _portfolio(text, person.end + tail.end() - 1)
+            portfolio = _portfolio(text, tail.end() - 1)
             if portfolio and re.match(r"KPU", represented):
                 official.office, official.org_kind, official.portfolio = "anggota-kpu", "kpu", portfolio
                 official.notes.append("a KPU division head is read as a member (anggota) of that commission")
             if portfolio:
-                official.end = person.end + tail.end() - 1 + 1 + len(portfolio)
+                official.end = tail.end() + len(portfolio)
         level = re.search(r"\b(Provinsi|Kabupaten|Kota)\b", represented)
         official.region_prefix = level.group(1) if level else None
         out.append(official)
