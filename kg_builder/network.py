@@ -9,8 +9,9 @@ import networkx as nx
 
 from .engines import Engine
 
-__all__ = ["Participation", "bipartite_graph", "brokers", "fetch_participations", "fetch_posts", "institution_graph", "party_graph",
-           "measures", "person_graph", "typed_graph"]
+__all__ = ["PROJECTIONS", "Participation", "StatsTable", "bipartite_graph", "bridges", "brokers", "community_names",
+           "fetch_participations", "fetch_posts", "institution_graph", "measures", "party_graph", "person_graph",
+           "projection", "stats_tables", "typed_graph"]
 
 ID = "https://w3id.org/egkg/id/"
 # Participations come from six plain queries joined here, not one query with OPTIONALs: Oxigraph
@@ -288,31 +289,116 @@ def measures(graph: nx.Graph, seed: int = 0) -> dict[str, dict[str, float]]:
     }
 
 
-def brokers(participations: list[Participation], top: int = 10) -> list[tuple[str, str, int]]:
-    """Participants whose removal cuts the most election-body/security-body connections.
+PROJECTIONS = ("persons", "institutions", "all")
 
-    Built on the graph of all parties (persons, institutions, posts); a pair counts as connected when
-    a path joins them. Returns (party, label, pairs disconnected by removing it), largest first.
+
+def projection(participations: list[Participation], posts: dict[str, list[tuple[str, str]]] | None,
+               which: str) -> nx.Graph:
+    """The named projection: persons, institutions, or all parties (persons, institutions, groups, posts)."""
+    if which == "persons":
+        return person_graph(participations, posts)
+    if which == "institutions":
+        graph = institution_graph(participations)
+        for _, data in graph.nodes(data=True):
+            data["institution_type"] = data["type"]  # an institution's sector is its own type
+        return graph
+    if which == "all":
+        return party_graph(participations, posts)
+    raise ValueError(f"unknown graph {which!r}; use one of {', '.join(PROJECTIONS)}")
+
+
+def bridges(graph: nx.Graph, top: int = 10) -> list[tuple[str, str, int]]:
+    """Nodes that bring election bodies and security/legal bodies together across separate meetings.
+
+    Every meeting joins all its participants, so the projection is a union of cliques: cut vertices
+    and betweenness mostly vanish, and "whose removal disconnects them" finds no one. Brokerage is
+    defined instead on open two-steps (Burt's structural holes): node v bridges the pair (e, s) when
+    e is an election body (KPU, Bawaslu, DKPP), s a security or legal body (Polri, TNI, Kejaksaan) --
+    each by the node's `institution_type`, so persons count for the body they represented --, v shared
+    a meeting with e and one with s, and e and s never shared a meeting. A node's score is the number
+    of such pairs; it is non-zero only when v sat in at least two meetings. Returns (node, label,
+    pairs bridged), largest first, ties by label.
     """
-    graph = _pair_graph(participations, key=lambda p: p.party, label=lambda p: p.party_label,
-                        kind=lambda p: p.institution_type or p.party_type)
-    election = {n for n in graph if graph.nodes[n]["type"] in ELECTION_TYPES}
-    security = {n for n in graph if graph.nodes[n]["type"] in SECURITY_TYPES}
-
-    def connected_pairs(g: nx.Graph) -> int:
-        total = 0
-        for component in nx.connected_components(g):
-            total += len(component & election) * len(component & security)
-        return total
-
-    baseline = connected_pairs(graph)
+    sector = {node: data.get("institution_type") or data.get("type", "") for node, data in graph.nodes(data=True)}
     scores = []
     for node in graph.nodes:
-        if node in election or node in security:
-            continue
-        reduced = graph.copy()
-        reduced.remove_node(node)
-        lost = baseline - connected_pairs(reduced)
-        if lost > 0:
-            scores.append((node, graph.nodes[node]["label"], lost))
+        election = [n for n in graph[node] if sector[n] in ELECTION_TYPES]
+        security = [n for n in graph[node] if sector[n] in SECURITY_TYPES]
+        bridged = sum(1 for e in election for s in security if not graph.has_edge(e, s))
+        if bridged:
+            scores.append((node, graph.nodes[node].get("label", node), bridged))
     return sorted(scores, key=lambda s: (-s[2], s[1], s[0]))[:top]
+
+
+def brokers(participations: list[Participation], top: int = 10) -> list[tuple[str, str, int]]:
+    """`bridges` on the graph of all parties (persons, institutions, groups, posts), each counted for
+    the body it represented (its participation's institution), else for its own type."""
+    graph = _pair_graph(participations, key=lambda p: p.party, label=lambda p: p.party_label,
+                        kind=lambda p: p.institution_type or p.party_type)
+    return bridges(graph, top)
+
+
+@dataclass(frozen=True)
+class StatsTable:
+    """One table of `egkg network stats`: what it is, its rows (strings) and a line saying how to read it."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    explanation: str
+
+
+def community_names(graph: nx.Graph, scores: dict[str, dict[str, float]], size: int = 3) -> dict[int, str]:
+    """Community number -> its `size` most central members' labels (weighted degree, then betweenness)."""
+    members: dict[int, list[str]] = defaultdict(list)
+    for node, m in scores.items():
+        members[m["community"]].append(node)
+    names = {}
+    for community, nodes in members.items():
+        ranked = sorted(nodes, key=lambda n: (-scores[n]["weighted_degree"], -scores[n]["betweenness"],
+                                              graph.nodes[n].get("label", n), n))
+        names[community] = ", ".join(graph.nodes[n].get("label", n) for n in ranked[:size])
+    return names
+
+
+def stats_tables(participations: list[Participation], posts: dict[str, list[tuple[str, str]]] | None, which: str,
+                 top: int = 15) -> list[StatsTable]:
+    """The measures, communities and brokers tables of one projection, each with its explanation."""
+    from .node_kinds import kind_words, node_kind
+
+    graph = projection(participations, posts, which)
+    scores = measures(graph)
+    names = community_names(graph, scores)
+    label = {n: graph.nodes[n].get("label", n) for n in graph}
+    ranked = sorted(graph, key=lambda n: (-scores[n]["weighted_degree"], -scores[n]["betweenness"], label[n], n))
+    measure_rows = [(label[n], kind_words(node_kind(graph.nodes[n])), str(scores[n]["degree"]),
+                     str(scores[n]["weighted_degree"]), f"{scores[n]['betweenness']:.3f}",
+                     names.get(scores[n]["community"], "")) for n in ranked[:top]]
+    meetings: dict[int, set[str]] = defaultdict(set)
+    sizes: dict[int, int] = defaultdict(int)
+    for node, m in scores.items():
+        sizes[m["community"]] += 1
+    for left, right, data in graph.edges(data=True):
+        meetings[scores[left]["community"]].update(m["meeting"] for m in data.get("meetings", []))
+    communities = sorted(sizes, key=lambda c: (-sizes[c], names[c]))
+    community_rows = [(str(i + 1), names[c], str(sizes[c]), str(len(meetings[c]))) for i, c in enumerate(communities[:top])]
+    found = bridges(graph, top)
+    broker_rows = [(name, kind_words(node_kind(graph.nodes[node])), str(count)) for node, name, count in found]
+    broker_note = ("A broker shared a meeting with an election body (KPU, Bawaslu, DKPP) and another with a security "
+                   "or legal body (Polri, TNI, Kejaksaan) that never met each other; the count is such pairs. Persons "
+                   "count for the body they represented.")
+    if not found:
+        broker_note += " None here: no election body and security/legal body that never met have anyone in common."
+    return [
+        StatsTable("measures", f"{which}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
+                   ("name", "kind", "degree", "shared meetings", "betweenness", "community"), measure_rows,
+                   "Degree: how many others a node sat with; shared meetings: summed over them. Each meeting links all "
+                   "its participants, so betweenness is non-zero only for those who sat in more than one meeting."),
+        StatsTable("communities", f"communities ({len(communities)}, Louvain, weighted by shared meetings)",
+                   ("#", "named after its most central members", "members", "meetings"), community_rows,
+                   "Groups that met more among themselves than with others, named after their three members with the "
+                   "most shared meetings; on this data they mostly follow the meetings' provinces."),
+        StatsTable("brokers", "brokers between election bodies and security/legal bodies",
+                   ("broker", "kind", "election-security pairs bridged"), broker_rows, broker_note),
+    ]

@@ -14,8 +14,9 @@ import networkx as nx
 import pyvis
 
 from .export import write_atomically
+from .node_kinds import KINDS, kind_words, node_kind, sector_words
 
-__all__ = ["COLOURS", "View", "pivot_layout", "render_network", "render_index", "render_timeline", "top_nodes"]
+__all__ = ["COLOURS", "CREDIT", "SHAPES", "SIZE_NOTES", "View", "pivot_layout", "render_network", "render_index", "render_timeline", "top_nodes"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -31,6 +32,10 @@ OPTIONS = {
     "physics": {"solver": "forceAtlas2Based", "stabilization": {"enabled": True, "iterations": 300, "fit": True},
                 "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120}},
     "interaction": {"hover": True, "tooltipDelay": 100, "navigationButtons": False},
+    # Seeded: the same picture on every load (vis otherwise places nodes at random before physics).
+    "layout": {"randomSeed": 19, "improvedLayout": True},
+    # Long institution names wrap, so labels take less room and the page can keep them apart.
+    "nodes": {"widthConstraint": {"maximum": 170}, "font": {"size": 13, "face": "sans-serif"}},
     "edges": {"smooth": False, "color": {"inherit": False, "color": "#9aa"}, "arrows": {"to": {"enabled": False}}},
 }
 # Above this many nodes vis-network's own layout is too slow for a page usable within seconds:
@@ -42,7 +47,7 @@ LARGE_NODES = 500
 LARGE_OPTIONS = {
     **OPTIONS,
     "physics": {**OPTIONS["physics"], "enabled": False},
-    "layout": {"improvedLayout": False},
+    "layout": {"randomSeed": 19, "improvedLayout": False},
     "interaction": {**OPTIONS["interaction"], "hover": False, "hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
 }
 PIVOTS = 12
@@ -162,7 +167,9 @@ def top_nodes(graph: nx.Graph, limit: int | None) -> nx.Graph:
 
 
 def _node_tip(node: str, data: dict) -> list[str]:
-    lines = [data.get("label") or node, data.get("type", "")]
+    kind = node_kind(data)
+    sector = "" if kind == "Meeting" else sector_words(data.get("institution_type") or data.get("type", ""))
+    lines = [data.get("label") or node, " · ".join(filter(None, (kind_words(kind), sector)))]
     lines += [f"jabatan / post: {post}" for post in data.get("posts", [])]
     if data.get("kinds"):
         lines.append("pengangkatan / appointment: " + ", ".join(data["kinds"]))
@@ -182,23 +189,37 @@ def _edge_tip(data: dict, left: str, right: str) -> list[str]:
     return lines
 
 
-def _vis_nodes(graph: nx.Graph, sizes: dict[str, float]) -> list[dict]:
+# Shape says what a node is; colour says which sector it belongs to (see node_kinds).
+SHAPES = {"Person": "dot", "Institution": "square", "Group": "hexagon", "Post": "triangle", "Meeting": "diamond"}
+# Lines are as wide as the meetings they stand for, up to this many.
+MAX_WIDTH_MEETINGS = 10
+SIZE_NOTES = {
+    "centrality": "ukuran: keterpusatan (antara + rapat bersama) / size: centrality (betweenness + shared meetings)",
+    "weighted_degree": "ukuran: jumlah rapat bersama / size: shared meetings",
+    "degree": "ukuran: jumlah hubungan / size: number of links",
+}
+CREDIT = "Dibuat dengan egkg dari berita yang diarsipkan / Made with egkg from archived news articles"
+
+
+def _vis_nodes(graph: nx.Graph, sizes: dict[str, float], pages: dict[str, str]) -> list[dict]:
     biggest = max(sizes.values(), default=0) or 1
     nodes = []
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
-        group = data.get("institution_type") or data.get("type") or "Unknown"
-        if data.get("type") == "Meeting":
-            group = "Meeting"
+        kind = node_kind(data)
+        sector = "Meeting" if kind == "Meeting" else (data.get("institution_type") or data.get("type") or "Unknown")
         acting = bool(data.get("acting"))
         # No vis "group": its automatic palette would override the legend's colours.
-        nodes.append({
-            "id": node, "label": data.get("label") or node, "shape": "diamond" if acting else "dot",
-            "color": COLOURS.get(group, "#dddddd"), "egkgType": group, "size": 10 + 30 * (sizes.get(node, 0) / biggest),
+        item = {
+            "id": node, "label": data.get("label") or node, "shape": SHAPES[kind], "egkgKind": kind,
+            "color": COLOURS.get(sector, "#dddddd"), "egkgType": sector, "size": 10 + 30 * (sizes.get(node, 0) / biggest),
             "shapeProperties": {"borderDashes": [4, 3]} if acting else {}, "borderWidth": 3 if acting else 1,
             "provinces": sorted(data.get("provinces", [])) or ([data["place"]] if data.get("place") else []),
-            "tip": _node_tip(node, data),
-        })
+            "aliases": sorted(data.get("aliases", [])), "tip": _node_tip(node, data),
+        }
+        if node in pages:
+            item["page"] = pages[node]
+        nodes.append(item)
     return nodes
 
 
@@ -210,34 +231,52 @@ def _vis_edges(graph: nx.Graph) -> list[dict]:
     for left, right, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
         dates = sorted({m["date"] for m in data.get("meetings", [])}) or sorted(
             {days[n] for n in (left, right) if days[n]}) or ["0000-00-00"]
+        sources = sorted({m["source"] for m in data.get("meetings", [])} | {s["source"] for s in data.get("sources", [])})
         edges.append({
-            "from": left, "to": right, "weight": data.get("weight", 1), "width": 1 + min(data.get("weight", 1), 10),
-            "dates": dates, "tip": _edge_tip(data, labels[left], labels[right]),
+            "from": left, "to": right, "weight": data.get("weight", 1),
+            "width": 1 + min(data.get("weight", 1), MAX_WIDTH_MEETINGS), "dates": dates, "sources": sources,
+            "tip": _edge_tip(data, labels[left], labels[right]),
         })
     return edges
 
 
+def _legend(nodes: list[dict], size_note: str) -> dict:
+    """What the page's legend lists: the kinds (shapes) and sectors (colours) present, sizes and lines."""
+    kinds = [k for k in KINDS if any(n["egkgKind"] == k for n in nodes)]
+    sectors = sorted({n["egkgType"] for n in nodes if n["egkgType"] != "Meeting"}, key=sector_words)
+    return {
+        "kinds": [{"kind": k, "shape": SHAPES[k], "words": kind_words(k)} for k in kinds],
+        "sectors": [{"sector": s, "colour": COLOURS.get(s, "#dddddd"), "words": sector_words(s)} for s in sectors],
+        "size": size_note,
+        "widths": [{"meetings": m, "width": 1 + m} for m in (1, 3, MAX_WIDTH_MEETINGS)],
+    }
+
+
 def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, links: list[View],
-                   size_by: dict[str, float] | None = None, height: str = "80vh") -> tuple[int, int]:
-    """Write one interactive page; returns (nodes, edges) drawn."""
+                   size_by: dict[str, float] | None = None, height: str = "80vh", size_note: str = SIZE_NOTES["centrality"],
+                   pages: dict[str, str] | None = None) -> tuple[int, int]:
+    """Write one interactive page; returns (nodes, edges) drawn.
+
+    `pages` maps node ids to the (relative) address of their page in the static site, if any.
+    """
     # vis-network's node and edge objects are built here, not with pyvis's Network: its add_node and
     # add_edge look ids up in lists (undirected add_edge also scans every edge), which is quadratic:
     # 11-38 s for 10,000 nodes / 50,000 edges directed, 224 s undirected. This is linear (~95 µs
     # per edge for the whole page, JSON and write included).
-    nodes, edges = _vis_nodes(graph, size_by or {}), _vis_edges(graph)
+    nodes, edges = _vis_nodes(graph, size_by or {}, pages or {}), _vis_edges(graph)
     large = len(nodes) > LARGE_NODES
     if large:
         positions = pivot_layout(graph)
         for node in nodes:
             node["x"], node["y"] = positions[node["id"]]
-    present = sorted({node["egkgType"] for node in nodes})
+    legend = _legend(nodes, size_note)
     provinces = sorted({p for node in nodes for p in node["provinces"]})
     days = sorted({d for edge in edges for d in edge["dates"] if d != "0000-00-00"})
     html = _environment().get_template("network.html").render(
-        title=title, note=note, links=[l.__dict__ for l in links], height=height,
-        legend=[(group, COLOURS.get(group, "#dddddd")) for group in present], provinces=provinces,
+        title=title, note=note, links=[l.__dict__ for l in links], height=height, legend=legend, provinces=provinces,
         date_from=days[0] if days else "", date_to=days[-1] if days else "",
-        graph={"nodes": nodes, "edges": edges, "options": LARGE_OPTIONS if large else OPTIONS},
+        graph={"nodes": nodes, "edges": edges, "options": LARGE_OPTIONS if large else OPTIONS,
+               "title": title, "credit": CREDIT, "sectors": {s["sector"]: s["words"] for s in legend["sectors"]}},
         vis_js=(VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
     )
@@ -245,43 +284,94 @@ def render_network(graph: nx.Graph, target: Path, *, title: str, note: str, link
     return len(nodes), len(edges)
 
 
+TIMELINE_WIDTH, TIMELINE_LEFT = 1200, 220
+ROW = 16  # px per row of meeting labels and per holding bar
+CHAR = 6.2  # px per character of an 11px label: enough to keep labels on one row apart
+
+
+def _months(start: dt.date, end: dt.date, step: int) -> list[dt.date]:
+    """First days of months from `start`'s month up to the first month after `end`: the axis covers the data."""
+    month, found = dt.date(start.year, start.month, 1), []
+    while True:
+        found.append(month)
+        if month > end:
+            return found
+        month = dt.date(month.year + (month.month + step - 1) // 12, (month.month + step - 1) % 12 + 1, 1)
+
+
+def _rows(items: list[dict], width_of) -> list[dict]:
+    """Give each item (sorted by x) the first row where it does not touch the previous one: meetings on
+    one day, or close enough for their labels to collide, sit on separate rows."""
+    ends: list[float] = []
+    for item in sorted(items, key=lambda i: i["x"]):
+        # Near the right edge a label goes to the left of its mark.
+        item["flip"] = item["x"] + width_of(item) > TIMELINE_WIDTH - 10
+        begin, finish = (item["x"] - width_of(item), item["x"] + 8) if item["flip"] else (item["x"] - 8, item["x"] + width_of(item))
+        row = next((i for i, end in enumerate(ends) if end < begin), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = max(ends[row], finish)
+        item["row"] = row
+    return items
+
+
+def _holding(holding: dict, x, y: float) -> dict:
+    """One post holding's bar and its label (left of the bar near the right edge)."""
+    left, width = x(holding["first"]), max(x(holding["last"]) - x(holding["first"]), 4)
+    label = f"{holding['holder']} · {holding['post']} ({holding['kind']})"
+    flip = left + width + 4 + CHAR * len(label) > TIMELINE_WIDTH - 10
+    return {"x": left, "y": y, "w": width, "acting": holding["kind"] != "Definitive", "label": label,
+            "label_x": left - 4 if flip else left + width + 4, "anchor": "end" if flip else "start",
+            "tip": f"{holding['holder']} · {holding['post']} ({holding['kind']}) · {holding['first']} – {holding['last']}"}
+
+
 def render_timeline(meetings: list[dict], holdings: list[dict], target: Path, *, title: str, note: str,
-                    links: list[View]) -> int:
-    """An SVG timeline: one lane per province with its meetings, and post holdings as bars."""
+                    links: list[View], polling: list[dict] | None = None) -> int:
+    """An SVG timeline: one lane per province with its labelled meetings and post holdings as bars,
+    polling days from the graph as vertical lines."""
+    polling = polling or []
     days = [m["date"] for m in meetings] + [h[k] for h in holdings for k in ("first", "last") if h.get(k)]
+    days += [p["day"] for p in polling]
     if not days:
         days = ["2024-01-01"]  # an empty timeline still renders (no clock in artefacts)
-    start = dt.date.fromisoformat(min(days)) - dt.timedelta(days=15)
-    end = dt.date.fromisoformat(max(days)) + dt.timedelta(days=15)
+    first, last = dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days))
+    step = 1 if (last - first).days < 400 else 3
+    months = _months(first, last, step)
+    start, end = months[0], months[-1]
     span = max((end - start).days, 1)
-    width, left = 1200, 220
+    width, left = TIMELINE_WIDTH, TIMELINE_LEFT
 
     def x(day: str) -> float:
         return round(left + (width - left - 20) * (dt.date.fromisoformat(day) - start).days / span, 1)
 
-    lanes, y = [], 30
+    lanes, y = [], 40
     provinces = sorted({m["province"] for m in meetings} | {h["province"] for h in holdings})
     for province in provinces:
+        lane_meetings = _rows([{"x": x(m["date"]), "label": m["label"],
+                                "tip": f"{m['date']} · {m['label']} · {m['place']}"}
+                               for m in meetings if m["province"] == province],
+                              lambda item: 14 + CHAR * len(item["label"]))
         lane_holdings = [h for h in holdings if h["province"] == province and h.get("first")]
-        height = 40 + 12 * len(lane_holdings)
+        meeting_rows = max((m["row"] for m in lane_meetings), default=-1) + 1
+        top = y + 22
+        for item in lane_meetings:
+            item["y"] = top + ROW * item["row"]
+        bars_top = top + ROW * meeting_rows
+        height = bars_top - y + ROW * len(lane_holdings) + 6
         lanes.append({
-            "label": province or "(tanpa wilayah / no region)", "y": y, "height": height,
-            "meetings": [{"x": x(m["date"]), "tip": f"{m['date']} · {m['label']} · {m['place']}"}
-                         for m in meetings if m["province"] == province],
-            "holdings": [{"x": x(h["first"]), "y": y + 36 + 12 * i, "w": max(x(h["last"]) - x(h["first"]), 4),
-                          "acting": h["kind"] != "Definitive",
-                          "tip": f"{h['holder']} · {h['post']} ({h['kind']}) · {h['first']} – {h['last']}"}
-                         for i, h in enumerate(lane_holdings)],
+            "label": province or "(tanpa wilayah / no region)", "y": y, "height": height, "meetings": lane_meetings,
+            "holdings": [_holding(h, x, bars_top + ROW * i) for i, h in enumerate(lane_holdings)],
         })
         y += height + 6
-    ticks, month = [], dt.date(start.year, start.month, 1)
-    step = 1 if span < 400 else 3
-    while month <= end:
-        if month >= start:
-            ticks.append({"x": x(month.isoformat()), "label": month.strftime("%Y-%m")})
-        month = dt.date(month.year + (month.month + step - 1) // 12, (month.month + step - 1) % 12 + 1, 1)
+    by_day: dict[str, list[str]] = {}
+    for item in polling:
+        by_day.setdefault(item["day"], []).append(item["label"])
+    polls = [{"x": x(day), "tip": f"{day} · {' / '.join(sorted(set(labels)))} — hari pemungutan suara / polling day"}
+             for day, labels in sorted(by_day.items())]
+    ticks = [{"x": x(month.isoformat()), "label": month.strftime("%Y-%m")} for month in months]
     html = _environment().get_template("timeline.html").render(
-        title=title, note=note, links=[l.__dict__ for l in links], width=width, height=y + 10, lanes=lanes, ticks=ticks)
+        title=title, note=note, links=[l.__dict__ for l in links], width=width, left=left, height=y + 10,
+        lanes=lanes, ticks=ticks, polls=polls)
     write_atomically(target, html.encode("utf-8"))
     return len(meetings)
 

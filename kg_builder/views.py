@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Literal
@@ -10,7 +11,8 @@ import networkx as nx
 
 from .engines import Engine
 from .network import PREFIXES, PROVINCES, bipartite_graph, fetch_participations, fetch_posts, institution_graph, party_graph
-from .render import View, render_index, render_network, render_timeline, top_nodes
+from .render import SIZE_NOTES, View, render_index, render_network, render_timeline, top_nodes
+from .site.paths import page_path
 
 __all__ = ["PAGES", "node_sizes", "write_network_view", "write_views"]
 
@@ -31,6 +33,8 @@ SELECT ?holder ?post ?kind ?p (MIN(?day) AS ?first) (MAX(?day) AS ?last) WHERE {
 }
 GROUP BY ?holder ?post ?kind ?p
 """
+ALIASES = PREFIXES + "SELECT ?x ?alt WHERE { ?x skos:altLabel ?alt FILTER(STRSTARTS(STR(?x), \"https://w3id.org/egkg/id/\")) }"
+POLLING_DAYS = PREFIXES + "SELECT ?day ?label WHERE { ?election egkg:electionDay ?day ; rdfs:label ?label }"
 JURISDICTIONS = PREFIXES + "SELECT ?p ?where WHERE { ?h egkg:post ?p . ?p egkg:jurisdiction ?where }"
 PARENTS = PREFIXES + "SELECT ?where ?parent WHERE { ?where egkg:parentRegion ?parent }"
 REGION_LABELS = PREFIXES + """
@@ -98,38 +102,80 @@ def node_sizes(graph: nx.Graph, sizing: Sizing) -> dict[str, float]:
 
 
 def write_network_view(graph: nx.Graph, target: Path, *, title: str, note: str, links: list[View] = PAGES,
-                       sizing: Sizing = "centrality", max_nodes: int | None = 2000) -> tuple[int, int]:
+                       sizing: Sizing = "centrality", max_nodes: int | None = 2000,
+                       site_dir: Path | None = None) -> tuple[int, int]:
     """One network page as `egkg viz` writes it: keep the most connected nodes, size them, render.
 
-    Returns (nodes, edges) drawn.
+    Nodes whose entity page exists under `site_dir` link to it. Returns (nodes, edges) drawn.
     """
     shown = top_nodes(graph, max_nodes)
-    return render_network(shown, target, title=title, note=note, links=links, size_by=node_sizes(shown, sizing))
+    pages = site_pages(shown, site_dir, target.parent) if site_dir else {}
+    return render_network(shown, target, title=title, note=note, links=links, size_by=node_sizes(shown, sizing),
+                          size_note=SIZE_NOTES[sizing], pages=pages)
+
+
+def site_pages(graph: nx.Graph, site_dir: Path, page_dir: Path) -> dict[str, str]:
+    """Node -> address of its page in the static site, relative to `page_dir`, for the pages that exist."""
+    found = {}
+    for node in graph.nodes:
+        page = page_path(node)
+        if page and (site_dir / page).is_file():
+            found[node] = Path(os.path.relpath(site_dir / page, page_dir)).as_posix()
+    return found
+
+
+def fetch_aliases(engine: Engine) -> dict[str, list[str]]:
+    """IRI -> its skos:altLabels (acronyms such as "KPU Sultra", other spellings), for search."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for row in engine.select(ALIASES).as_dicts():
+        aliases[row["x"]].add(row["alt"])
+    return {k: sorted(v) for k, v in aliases.items()}
+
+
+def _with_aliases(graph: nx.Graph, aliases: dict[str, list[str]]) -> nx.Graph:
+    for node, data in graph.nodes(data=True):
+        data["aliases"] = aliases.get(node, [])
+    return graph
+
+
+def polling_days(engine: Engine) -> list[dict[str, str]]:
+    """Elections' polling days as the graph states them (egkg:electionDay)."""
+    found = {(row["day"], row["label"]) for row in engine.select(POLLING_DAYS).as_dicts()}
+    return [{"day": day, "label": label} for day, label in sorted(found)]
 
 
 def write_views(engine: Engine, out_dir: Path, *, date_from: str | None = None, date_to: str | None = None,
-                max_nodes: int | None = 2000) -> dict[str, tuple[int, int]]:
-    """Render every page; returns (nodes, edges) drawn per network page."""
+                max_nodes: int | None = 2000, site_dir: Path | None = None) -> dict[str, tuple[int, int]]:
+    """Render every page; returns (nodes, edges) drawn per network page.
+
+    A click on a node opens its page in the static site at `site_dir` (default: `site` beside
+    `out_dir`, where `egkg site` writes it next to BUILD/views) when that page exists.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    site_dir = out_dir.parent / "site" if site_dir is None else site_dir
+    aliases = fetch_aliases(engine)
     participations = fetch_participations(engine, date_from, date_to)
     window = f"{date_from or '…'} – {date_to or '…'}" if (date_from or date_to) else "all dates"
     note = (f"Time window: {window}. Built from the egkg store; hover a node or line for names, posts, "
             f"meetings and the quotes that attest them.")
     drawn = {}
     drawn["coordination.html"] = write_network_view(
-        party_graph(participations, fetch_posts(engine)), out_dir / "coordination.html", note=note, max_nodes=max_nodes,
+        _with_aliases(party_graph(participations, fetch_posts(engine)), aliases), out_dir / "coordination.html",
+        note=note, max_nodes=max_nodes, site_dir=site_dir,
         title="Siapa berkoordinasi dengan siapa / Who coordinated with whom (persons, institutions, posts)")
     drawn["institutions.html"] = write_network_view(
-        institution_graph(participations), out_dir / "institutions.html", note=note, max_nodes=max_nodes,
-        title="Koordinasi antarlembaga / Institutions that coordinated", sizing="weighted_degree")
+        _with_aliases(institution_graph(participations), aliases), out_dir / "institutions.html", note=note,
+        max_nodes=max_nodes, site_dir=site_dir, title="Koordinasi antarlembaga / Institutions that coordinated",
+        sizing="weighted_degree")
     drawn["meetings.html"] = write_network_view(
-        bipartite_graph(participations), out_dir / "meetings.html", note=note, max_nodes=max_nodes,
-        title="Peserta dan rapat / Participants and meetings", sizing="degree")
+        _with_aliases(bipartite_graph(participations), aliases), out_dir / "meetings.html", note=note,
+        max_nodes=max_nodes, site_dir=site_dir, title="Peserta dan rapat / Participants and meetings", sizing="degree")
     meetings = [m for m in timeline_meetings(engine)
                 if (not date_from or m["date"] >= date_from) and (not date_to or m["date"] <= date_to)]
     holdings = timeline_holdings(engine)
     render_timeline(sorted(meetings, key=lambda m: (m["date"], m["meeting"])),
                     sorted(holdings, key=lambda h: (h["province"], h["first"], h["holder"], h["post"])),
-                    out_dir / "timeline.html", title="Lini masa / Timeline", note=note, links=PAGES)
+                    out_dir / "timeline.html", title="Lini masa / Timeline", note=note, links=PAGES,
+                    polling=polling_days(engine))
     render_index(PAGES, out_dir / "index.html", note)
     return drawn

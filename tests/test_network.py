@@ -6,26 +6,14 @@ import json
 import re
 
 import networkx as nx
-import pytest
 
-from kg_builder.engines import OxigraphEngine
-from kg_builder.network import (Participation, bipartite_graph, brokers, fetch_participations, fetch_posts,
+from kg_builder.network import (Participation, bipartite_graph, brokers, fetch_posts,
                                 institution_graph, measures, party_graph, person_graph)
 from kg_builder.views import write_views
 
 from .conftest import run_egkg
 
 ID = "https://w3id.org/egkg/id/"
-
-
-@pytest.fixture(scope="module")
-def engine(good_build) -> OxigraphEngine:
-    return OxigraphEngine(good_build.out_dir / "store")
-
-
-@pytest.fixture(scope="module")
-def participations(engine):
-    return fetch_participations(engine)
 
 
 def test_person_projection_links_edy_and_andap_with_evidence(engine, participations):
@@ -98,7 +86,9 @@ def test_views_are_written_self_contained(tmp_path, engine):
     data = _graph_data(tmp_path / "coordination.html")
     assert len(data["nodes"]) == drawn["coordination.html"][0] and len(data["edges"]) == drawn["coordination.html"][1]
     edy = next(n for n in data["nodes"] if n["id"] == ID + "person/edy-suharmanto")
-    assert edy["shape"] == "diamond" and any("Bupati Bombana (Pj)" in line for line in edy["tip"])
+    # A person is a dot whatever their appointment; acting (Pj) shows as a dashed, thicker border.
+    assert edy["shape"] == "dot" and edy["shapeProperties"]["borderDashes"] and edy["borderWidth"] == 3
+    assert any("Bupati Bombana (Pj)" in line for line in edy["tip"])
 
 
 def test_time_slice_keeps_only_meetings_in_the_window(tmp_path, engine):

@@ -51,3 +51,43 @@ def test_a_failing_cell_fails(tmp_path):
     nbformat.write(book, path)
     with pytest.raises(CellExecutionError, match="broken cell"):
         execute(path)
+
+
+# What a reader must be told under the tables: every participation rests on one article, and a
+# Forkopimda forum in the room is not the police in the room.
+SECTION_NOTE = "**Artinya / What this shows:**"
+CAVEATS = {
+    "01_tour.ipynb": ["satu sumber / single source"],
+    "02_who_coordinated_with_whom.ipynb": ["satu sumber / single source", "Forkopimda", "bukan / not"],
+    "03_regulations_and_provenance.ipynb": ["satu sumber / single source"],
+}
+
+
+def _sections(book: nbformat.NotebookNode) -> list[list[nbformat.NotebookNode]]:
+    """The cells under each '## ' heading, heading excluded."""
+    sections: list[list[nbformat.NotebookNode]] = []
+    for cell in book.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            sections.append([])
+        elif sections:
+            sections[-1].append(cell)
+    return sections
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_section_ends_by_saying_what_its_table_shows(path):
+    book = nbformat.read(path, as_version=4)
+    with_code = [cells for cells in _sections(book) if any(c.cell_type == "code" for c in cells)]
+    assert with_code
+    for cells in with_code:
+        last = cells[-1]
+        assert last.cell_type == "markdown" and SECTION_NOTE in last.source, cells[0].source[:80]
+    notes = " ".join(cells[-1].source for cells in with_code)
+    for caveat in CAVEATS[path.name]:
+        assert caveat in notes, caveat
+
+
+def test_closing_chart_of_02_is_displayed():
+    book = execute(next(p for p in NOTEBOOKS if p.name.startswith("02_")))
+    code = [c for c in book.cells if c.cell_type == "code"]
+    assert any("image/png" in o.get("data", {}) for o in code[-1].outputs), "the timeline chart is not shown"
