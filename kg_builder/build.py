@@ -12,6 +12,8 @@ import fcntl
 import os
 import pickle
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,13 +38,16 @@ from .store import create_store, patch_store
 from .validate import Violation, changed_violations, shacl_violations, union_graph
 from .vocab import load_ontology
 
-__all__ = ["BuildResult", "ShaclViolations", "build", "check", "reason_again", "write_outputs"]
+__all__ = ["BuildResult", "ShaclViolations", "build", "check", "owning_build", "reason_again", "write_outputs"]
 
 NQUADS = "egkg.nq"
 TRIG = "egkg.trig"
 STORE = "store"
 CURRENT = "current"  # symlink to the release the public names point into
 RELEASES = ".releases"
+LOCK = ".build.lock"
+# What a build directory's layout uses: nothing else may be written onto or into these.
+OWNED = (NQUADS, TRIG, STORE, CURRENT, RELEASES, LOCK)
 
 Progress = Callable[[str], None]
 
@@ -121,7 +126,7 @@ def _holds_only_lock(out_dir: Path) -> bool:
     releases = out_dir / RELEASES
     if RELEASES in entries and not any(releases.iterdir()):
         entries.discard(RELEASES)
-    return entries <= {".build.lock"}
+    return entries <= {LOCK}
 
 
 def _prepare_out_dir(out_dir: Path) -> bool:
@@ -180,7 +185,7 @@ def _build_chunked(
         timings["load records"] -= timings.get("evidence check", 0.0)
         _publish(release, out_dir)
     except BaseException:
-        shutil.rmtree(release, ignore_errors=True)
+        _discard(release, out_dir)
         raise
     _remove_stale_releases(out_dir)
     return BuildResult(corpus=chunked.corpus, dataset=Dataset(), timings=timings, out_dir=out_dir,
@@ -286,7 +291,7 @@ def write_outputs(
                 create_store(release / STORE, quads)
         _publish(release, out_dir)
     except BaseException:
-        shutil.rmtree(release, ignore_errors=True)
+        _discard(release, out_dir)
         raise
     _remove_stale_releases(out_dir)
 
@@ -355,15 +360,66 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def _discard(release: Path, out_dir: Path) -> None:
+    """Remove a release that failed or was interrupted, unless it is already the published one."""
+    current = out_dir / CURRENT
+    if not (current.is_symlink() and Path(os.readlink(current)).name == release.name):
+        shutil.rmtree(release, ignore_errors=True)
+
+
 def _publish(release: Path, out_dir: Path) -> None:
     """Point out_dir/current at the new release with one atomic rename.
 
     egkg.nq, egkg.trig and store/ are fixed symlinks into current/, so readers see either the
     whole previous build or the whole new one, even if the process is killed at any instant.
     """
-    _adopt_plain_layout(out_dir)
-    _point_current(out_dir, release)
-    _ensure_public_links(out_dir)
+    with _signals_deferred():
+        _adopt_plain_layout(out_dir)
+        _point_current(out_dir, release)
+        _ensure_public_links(out_dir)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the layout changes step by step, and honour them once it is whole.
+
+    An interrupt between two steps would leave the links half switched for the next build to mend;
+    publishing takes milliseconds, so the user waits no longer for it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a signal reaches Python there anyway
+        return
+    caught: list[int] = []
+    held = {signum: signal.signal(signum, lambda number, _frame: caught.append(number))
+            for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+def owning_build(path: Path, also: tuple[str, ...] = ()) -> tuple[Path, str] | None:
+    """The build directory whose own entry (egkg.nq, store/, current/, .releases/... and `also`) `path` is or lies in.
+
+    Returns (build directory, entry) or None. Other paths inside a build directory (build/exports/)
+    are nobody's: a build neither reads nor removes them.
+    """
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, absolute.resolve()):  # resolved: egkg.nq -> current/... -> .releases/...
+        build_dir = next((parent for parent in candidate.parents if _is_build_dir(parent)), None)
+        if build_dir is None:
+            continue
+        entry = candidate.relative_to(build_dir).parts[0]
+        if entry in OWNED + also or entry.startswith(".current-"):
+            return build_dir, entry
+    return None
+
+
+def _is_build_dir(directory: Path) -> bool:
+    return (directory / LOCK).is_file() or ((directory / CURRENT).is_symlink() and (directory / RELEASES).is_dir())
 
 
 def _point_current(out_dir: Path, release: Path) -> None:
@@ -452,7 +508,7 @@ def _remove_stale_releases(out_dir: Path) -> None:
 @contextmanager
 def _build_lock(out_dir: Path) -> Iterator[None]:
     """One build at a time per output directory; a second one is refused, never interleaved."""
-    lock_path = out_dir / ".build.lock"
+    lock_path = out_dir / LOCK
     with lock_path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

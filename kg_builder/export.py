@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -16,13 +18,40 @@ from .paths import ONTOLOGY_FILE
 from .serialize import PREFIXES
 from .vocab import load_ontology
 
-__all__ = ["RDF_FORMATS", "export_rdf", "jsonld_context", "write_atomically"]
+__all__ = ["RDF_FORMATS", "SpecialFileError", "export_rdf", "jsonld_context", "refuse_special_file", "special_kind",
+           "write_atomically"]
 
 RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                  (stat.S_ISSOCK, "socket"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this mode is when it is no regular file nor directory ("FIFO", ...); None otherwise."""
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), None)
+
+
+class SpecialFileError(OSError):
+    """An output path names a device, FIFO or socket."""
+
+
+def refuse_special_file(path: Path) -> None:
+    """SpecialFileError when `path` is a device, FIFO or socket.
+
+    Renaming a finished file over one would replace the node itself (as root: /dev/null for everyone),
+    and writing into a FIFO blocks until someone reads it.
+    """
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except OSError:
+        return  # absent or unreachable: the write itself will say why
+    if kind:
+        raise SpecialFileError(errno.EINVAL, f"is a {kind}, not a file; give a regular file to write", str(path))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    refuse_special_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

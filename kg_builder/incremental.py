@@ -76,6 +76,9 @@ def fingerprint(data_dir: Path) -> str:
 
 def file_key(record: Path, data_dir: Path, source_text: str | None) -> str:
     """sha256 of a record file and (when known) the archived text it names."""
+    if not (record.resolve().is_relative_to(data_dir.resolve()) and record.resolve().is_file()):
+        # A link out of data/ (perhaps to /dev/zero) is never read: the full check refuses it.
+        return "outside-data"
     digest = hashlib.sha256(record.read_bytes())
     if source_text is not None:
         text = (data_dir / source_text).resolve()

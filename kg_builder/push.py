@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from .engines import remote_auth, remote_request
 from .errors import InputError
+from .remote_http import redacted
 
 __all__ = ["push"]
 
@@ -29,7 +30,7 @@ def push(
     if not target:
         raise InputError("give --endpoint (SPARQL Update URL) or --graph-store (Graph Store Protocol URL)", field="--endpoint")
     if not target.startswith(("http://", "https://")):
-        raise InputError(f"{target!r} is not an http(s) URL", field="--endpoint")
+        raise InputError(f"{redacted(target)!r} is not an http(s) URL", field="--endpoint")
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
         graphs[quad.graph_name.value].append(quad.triple)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 ID_BASE = "https://w3id.org/egkg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "person", "region", "date", "integer", "string")
-_REGION_CODE = re.compile(r"^\d{2}(\.\d{2})?$")
+# ASCII digits only: Python's \d also takes "７４" (full-width), which no region IRI holds.
+_REGION_CODE = re.compile(r"\d{2}(\.\d{2})?", re.ASCII)
+_LOOKS_LIKE_A_CODE = re.compile(r"[\d.\s]+")  # digits of any script: a code, not a name, however written
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)  # int() would also take "３０", "1_0" and surrounding spaces
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Param:
     required: bool
     default: str | None
     description: str
+    minimum: int | None = None  # integers: the header's `min` and `max`, inclusive
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()  # strings: the header's `values`, the only ones accepted
+    example: str | None = None  # the header's `example`, shown by `egkg query NAME --describe`
 
 
 @dataclass(frozen=True)
@@ -94,9 +102,20 @@ def parse_query_file(path: Path, required: tuple[str, ...] = QUERY_KEYS) -> Libr
                 file=path, field="params",
             )
         default = spec.get("default")
+        bounds = {key: spec.get(key) for key in ("min", "max")}
+        if any(value is not None and (kind != "integer" or type(value) is not int) for value in bounds.values()):
+            raise InputError(f"param '{name}': min and max are whole numbers, for integer params only",
+                             file=path, field="params")
+        choices = spec.get("values") or ()
+        if choices and (kind != "string" or not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)):
+            raise InputError(f"param '{name}': values is a list of strings, for string params only",
+                             file=path, field="params")
+        example = spec.get("example")
         params[name] = Param(
             name=name, type=kind, required=bool(spec.get("required", False)) and default is None,
             default=None if default is None else str(default), description=str(spec.get("description", "")),
+            minimum=bounds["min"], maximum=bounds["max"], choices=tuple(choices),
+            example=None if example is None else str(example),
         )
     return LibraryQuery(
         name=path.stem, topic=path.parent.name, path=path, summary=summary,
@@ -120,11 +139,15 @@ def bind(
     query: LibraryQuery,
     values: dict[str, str],
     resolve_person: Callable[[str], ox.NamedNode] | None = None,
+    in_graph: Callable[[ox.NamedNode], bool] | None = None,
+    resolve_region: Callable[[str], ox.NamedNode] | None = None,
 ) -> str:
     """The query text with each given parameter's `UNDEF` replaced by its RDF term.
 
     Terms are built and serialised by pyoxigraph (IRIs validated, literals escaped), so a value is
-    data, never SPARQL syntax. Unknown, missing or ill-typed parameters are one-line errors.
+    data, never SPARQL syntax. Unknown, missing or ill-typed parameters are one-line errors, and so
+    are values that cannot match: an integer out of the header's range, or (given `in_graph`) an
+    IRI or region the graph does not hold.
     """
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -140,7 +163,10 @@ def bind(
             # rdflib, which evaluates such a join by brute force (157 s instead of 0.03 s here).
             text = pattern.sub("", text, count=1)
             continue
-        term = _term(param, raw, resolve_person)
+        term = _term(param, raw, resolve_person, resolve_region)
+        if in_graph is not None and param.type in ("iri", "region") and name in values and not in_graph(term):
+            # A typo in an id otherwise reads as "no such facts": zero rows and no hint.
+            raise InputError(f"nothing in the graph is {term}; check the id", field=f"--param {name}")
         text = pattern.sub(lambda m, t=str(term): m.group(1) + t + m.group(2), text, count=1)
     return text
 
@@ -149,11 +175,14 @@ def _param_list(query: LibraryQuery) -> str:
     if not query.params:
         return "no parameters"
     return ", ".join(
-        f"{p.name} ({p.type}{', required' if p.required else ''})" for p in query.params.values()
+        f"{p.name} ({'|'.join(p.choices) or p.type}{', required' if p.required else ''})" for p in query.params.values()
     )
 
 
-def _term(param: Param, raw: str, resolve_person: Callable[[str], ox.NamedNode] | None) -> Any:
+def _term(
+    param: Param, raw: str, resolve_person: Callable[[str], ox.NamedNode] | None,
+    resolve_region: Callable[[str], ox.NamedNode] | None = None,
+) -> Any:
     where = {"field": f"--param {param.name}"}
     if param.type == "iri":
         return _iri(raw, where)
@@ -166,9 +195,11 @@ def _term(param: Param, raw: str, resolve_person: Callable[[str], ox.NamedNode] 
             raise InputError(f"give the person as an IRI: {raw!r}", **where)
         return resolve_person(raw)
     if param.type == "region":
-        if not _REGION_CODE.match(raw):
-            raise InputError(f"{raw!r} is not a Kemendagri region code; write 74 or 74.06", **where)
-        return ox.NamedNode(f"{ID_BASE}region/{raw}")
+        if _REGION_CODE.fullmatch(raw):
+            return ox.NamedNode(f"{ID_BASE}region/{raw}")
+        if resolve_region is None or _LOOKS_LIKE_A_CODE.fullmatch(raw):
+            raise InputError(f"{raw!r} is not a Kemendagri region code; write 74 or 74.06 in ASCII digits", **where)
+        return resolve_region(raw)  # a name or abbreviation: Sultra, Kutai Kartanegara
     if param.type == "date":
         try:
             day = dt.date.fromisoformat(raw)
@@ -176,11 +207,18 @@ def _term(param: Param, raw: str, resolve_person: Callable[[str], ox.NamedNode] 
             raise InputError(f"{raw!r} is not a date; write YYYY-MM-DD", **where) from None
         return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     if param.type == "integer":
-        try:
-            number = int(raw, 10)
-        except ValueError:
-            raise InputError(f"{raw!r} is not an integer", **where) from None
+        if not _INTEGER.fullmatch(raw):
+            raise InputError(f"{raw!r} is not an integer", **where)
+        number = int(raw)
+        low = -math.inf if param.minimum is None else param.minimum
+        high = math.inf if param.maximum is None else param.maximum
+        if not low <= number <= high:
+            span = (f"{param.minimum} to {param.maximum}" if param.minimum is not None and param.maximum is not None
+                    else f"at least {param.minimum}" if param.minimum is not None else f"at most {param.maximum}")
+            raise InputError(f"{number} is out of range; give {span}", **where)
         return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+    if param.choices and raw not in param.choices:
+        raise InputError(f"{raw!r} is not one of {', '.join(param.choices)}", **where)
     return ox.Literal(raw)
 
 

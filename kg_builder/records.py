@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from pydantic import ValidationError
 from rdflib import Graph
 
 from .errors import InputError, InputErrors, Problem
-from .evidence import ArchivedText
+from .evidence import MIN_QUOTE_CHARS, ArchivedText, pins_a_place
 from .gazetteer import Region, load_regions
 from .models import RecordFile
 from .resolve import DECISIONS_FILE, load_decisions
@@ -121,6 +123,7 @@ class FileSummary:
     org_types: tuple[tuple[str, str, str, int | None], ...]  # (org id, type, field, line)
     references: tuple[tuple[str, str, int | None], ...]  # (ref, field, line) of declared kinds
     post_orgs: tuple[tuple[str, str], ...]  # (post ref, org ref)
+    amends: tuple[tuple[str, str, str, int | None], ...] = ()  # (regulation ref, amended ref, field, line)
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ def load_corpus(
     for summary in summaries:
         problems.extend(_check_references(summary, declarations))
     problems.extend(_check_sources_unique(summaries))
+    problems.extend(_check_amendments(summaries))
     decisions = load_decisions(data_dir)
     for pair in decisions.same + decisions.different:
         for ref in pair:
@@ -221,6 +225,7 @@ def load_record_file(
     """Parse one record file and run every check that needs no other file."""
     loaded = _load_file(path, _display(path, data_dir), data_dir, {} if timings is None else timings)
     problems = list(_check_within(loaded))
+    problems.extend(_check_dates(loaded))
     problems.extend(_check_vocabulary(loaded, vocabulary))
     problems.extend(_check_reference_kinds(loaded, regions))
     if problems:
@@ -229,14 +234,23 @@ def load_record_file(
 
 
 def _display(path: Path, data_dir: Path) -> str:
-    """Paths in messages are relative to the project (data/records/...), as a curator sees them."""
+    """Paths in messages are relative to the project (data/records/...), as a curator sees them.
+
+    The link's own path, not its target's: a symbolic link out of data/ is named as the curator sees it.
+    """
+    root = data_dir.absolute()
     try:
-        return str(Path(data_dir.name) / path.resolve().relative_to(data_dir))
+        return str(Path(root.name) / path.absolute().relative_to(root))
     except ValueError:
         return str(path)
 
 
 def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, float]) -> LoadedFile:
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        # As for archived texts (_source_text_path): a link inside data/ is fine, one out of it would
+        # read any file the user can read into the graph.
+        raise InputError("record file points outside data/ (a symbolic link); record files live under data/records/",
+                         file=display)
     data, lines = load_yaml_with_lines(path, display)
     if not isinstance(data, dict):
         raise InputError("a record file is a mapping with a 'source' section at the top", file=display, line=1)
@@ -264,6 +278,14 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
     problems = []
     dumped = record.model_dump(mode="python")
     for path_, quote in _quotes(dumped, ()):
+        # Furniture is exempt: it marks page chrome to skip ("(ADV)"), it supports no fact.
+        if path_[-2] == "evidence" and not pins_a_place(quote):
+            problems.append(Problem(
+                display, line_of(lines, path_), format_path(path_),
+                f"quote {quote!r} is too short to show where the fact is stated (at least {MIN_QUOTE_CHARS} "
+                "characters); quote the words that state it",
+            ))
+            continue
         found = text.locate(quote)
         if found is None:
             problems.append(Problem(
@@ -350,8 +372,15 @@ def values_at(node: Any, pattern: Path_, path: Path_ = ()) -> Iterator[tuple[Pat
         yield from values_at(node[head], rest, (*path, head))
 
 
-def _check_within(loaded: LoadedFile) -> Iterator[Problem]:
-    """Duplicate ids inside one file, and one organisation given two types in it."""
+def _check_within(loaded: LoadedFile) -> list[Problem]:
+    """Duplicate ids inside one file; when there are none, duplicate participants.
+
+    Two persons given one id also make one participant out of two: the id is what to fix.
+    """
+    return list(_duplicate_ids(loaded)) or list(_check_participants_once(loaded))
+
+
+def _duplicate_ids(loaded: LoadedFile) -> Iterator[Problem]:
     record = loaded.record
     for section in (*DECLARING_SECTIONS, "observations", "source_errors"):
         seen: dict[str, int] = {}
@@ -363,6 +392,54 @@ def _check_within(loaded: LoadedFile) -> Iterator[Problem]:
                 yield Problem(loaded.display, loaded.line(path), format_path(path), f"duplicate id {item.id!r} ({also}){hint}")
             else:
                 seen[item.id] = index
+
+
+def _check_participants_once(loaded: LoadedFile) -> Iterator[Problem]:
+    """Each participant once per meeting: one problem per repeated participant, however often it repeats."""
+    for meeting_index, meeting in enumerate(loaded.record.meetings):
+        positions: dict[str, list[int]] = {}
+        for index, participant in enumerate(meeting.participants):
+            positions.setdefault(participant.who, []).append(index)
+        for who, indexes in positions.items():
+            if len(indexes) > 1:
+                path = ("meetings", meeting_index, "participants", indexes[1], "who")
+                yield Problem(
+                    loaded.display, loaded.line(path), format_path(path),
+                    f"{who} is listed {len(indexes)} times in this meeting (first as participants[{indexes[0]}]); "
+                    "list each participant once, with all its roles",
+                )
+
+
+# Elections, their stages and regulations are scheduled years ahead (an article may name Pemilu
+# 2029), so a few years past today are plausible; a year like 9999 is a typo or a placeholder.
+FUTURE_YEARS = 5
+
+
+def _check_dates(loaded: LoadedFile) -> Iterator[Problem]:
+    """No date (nor regulation year, nor election month) later than the end of this year + FUTURE_YEARS."""
+    latest = dt.date.today().year + FUTURE_YEARS  # read at each check: a long-lived process crosses new year
+    dumped = loaded.record.model_dump(mode="python")
+    years = [(path, value.year, value.isoformat()) for path, value in _dates(dumped, ())]
+    years += [(path, year, str(year)) for path, year in values_at(dumped, ("regulations", "*", "year"))]
+    years += [(path, int(month[:4]), month) for path, month in values_at(dumped, ("elections", "*", "month"))]
+    for path, year, printed in years:
+        if year > latest:
+            yield Problem(
+                loaded.display, loaded.line(path), format_path(path),
+                f"{printed} is too far in the future (after {latest}, this year + {FUTURE_YEARS}); check the year",
+            )
+
+
+def _dates(node: Any, path: Path_) -> Iterator[tuple[Path_, dt.date]]:
+    """Every date in a dumped record, whichever section holds it (so a new date field is checked too)."""
+    if isinstance(node, dt.date):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _dates(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _dates(item, (*path, index))
 
 
 def _summarise(loaded: LoadedFile) -> FileSummary:
@@ -397,6 +474,10 @@ def _summarise(loaded: LoadedFile) -> FileSummary:
         org_types=tuple(org_types),
         references=tuple(references),
         post_orgs=tuple((f"post/{post.id}", post.organization) for post in record.posts),
+        amends=tuple(
+            (f"regulation/{record.regulations[path[1]].id}", amended, format_path(path), loaded.line(path))
+            for path, amended in values_at(dumped, ("regulations", "*", "amends"))
+        ),
     )
 
 
@@ -473,3 +554,31 @@ def _check_sources_unique(summaries: list[FileSummary]) -> Iterator[Problem]:
                 )
             else:
                 index[key] = summary
+
+
+def _check_amendments(summaries: list[FileSummary]) -> Iterator[Problem]:
+    """No regulation amends itself, directly or through others, across all record files."""
+    amendments = nx.DiGraph()
+    for summary in summaries:
+        for regulation, amended, field_, line in summary.amends:
+            if amendments.has_edge(regulation, amended):
+                amendments.edges[regulation, amended]["at"].append((summary.display, line, field_))
+            else:
+                amendments.add_edge(regulation, amended, at=[(summary.display, line, field_)])
+    for regulation, _ in nx.selfloop_edges(amendments):
+        for display, line, field_ in amendments.edges[regulation, regulation]["at"]:
+            yield Problem(display, line, field_, f"{regulation} amends itself; name the regulation it amends")
+    for component in nx.strongly_connected_components(amendments):
+        if len(component) > 1:
+            yield _amendment_cycle(amendments, nx.find_cycle(amendments.subgraph(component)))
+
+
+def _amendment_cycle(amendments: nx.DiGraph, cycle: list[tuple[str, str]]) -> Problem:
+    """One problem per cycle, at the amendment written last (in file and line order): likely the new one."""
+    written = {edge: max(amendments.edges[edge]["at"], key=lambda at: (at[0], at[1] or 0)) for edge in cycle}
+    last = max(cycle, key=lambda edge: (written[edge][0], written[edge][1] or 0))
+    start = cycle.index(last)
+    ordered = cycle[start:] + cycle[:start]
+    chain = f"{ordered[0][0]} amends " + ", which amends ".join(amended for _, amended in ordered)
+    display, line, field_ = written[last]
+    return Problem(display, line, field_, f"amendment cycle: {chain}; a regulation cannot amend one that amends it")

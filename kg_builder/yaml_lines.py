@@ -15,6 +15,7 @@ LineMap = dict[tuple[str | int, ...], int]
 
 # The largest curated record is ~20 kB; 5 MB leaves room for any article and parses in a few seconds.
 MAX_BYTES = 5_000_000
+TOO_DEEP = "YAML error: nested too deeply; a record file is at most a few levels deep"
 
 
 class _StrictSafeLoader(yaml.SafeLoader):
@@ -123,6 +124,8 @@ def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
         _walk(node, (), lines, display)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
+        if _too_deep(exc):
+            raise InputError(TOO_DEEP, file=display) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
@@ -133,10 +136,20 @@ def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
         raise InputError(f"YAML error: {exc}", file=display) from exc
     except RecursionError:
         # The composer and the line walk recurse once per nesting level.
-        raise InputError("YAML error: nested too deeply; a record file is at most a few levels deep", file=display) from None
+        raise InputError(TOO_DEEP, file=display) from None
     finally:
         loader.dispose()
     return data, lines
+
+
+def _too_deep(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml's own nesting limit, as the libyaml in PyYAML 6.0.4's wheels has it.
+
+    The pure-Python loader, and libyaml builds without the limit, hit Python's recursion limit
+    instead. Both must read the same whichever PyYAML is installed, so the message is egkg's and
+    carries no line (only libyaml knows one).
+    """
+    return "maximum nesting depth" in (exc.problem or "")
 
 
 def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, display: str) -> None:

@@ -1,25 +1,65 @@
-"""Shared fixtures: a good build made once per session, copies of data/ to break, the CLI."""
+"""Shared fixtures: a private copy of data/, a good build made once per session, copies to break, the CLI."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
+from kg_builder.engines import OxigraphEngine
+from kg_builder.network import fetch_participations
 from kg_builder.paths import DATA_DIR
 
 EGKG = Path(sys.executable).parent / "egkg"
 
 
+def _private_copy_of_data() -> Path:
+    """data/ copied once per session: tests read this copy, so a curator's edits in progress never reach them."""
+    target = Path(tempfile.mkdtemp(prefix="egkg-test-data-")) / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+# The only place the tests touch the checkout's data/ (tests/test_fixtures.py keeps it so).
+DATA = _private_copy_of_data()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(DATA.parent, ignore_errors=True)
+
+
+# Commands that default to the checkout's data/ or build/, and the options that point them elsewhere.
+NEEDS = {
+    "build": ("--data", "--out"), "validate": ("--data",), "resolve": ("--data",), "eval": ("--data",),
+    "site": ("--data", "--build"),
+    **{name: ("--build",) for name in ("query", "sparql", "checks", "serve", "push", "export", "viz", "reason", "network",
+                                       "tour")},
+}
+
+
+def missing_locations(argv: list[str]) -> list[str]:
+    """The options `argv` must add so that egkg never falls back on the checkout's own data/ or build/."""
+    command = next((a for a in argv if not a.startswith("-")), "")
+    if "--help" in argv or (command == "query" and "list" in argv):
+        return []  # help and the list of questions read neither
+    return [option for option in NEEDS.get(command, ()) if option not in argv]
+
+
 def run_egkg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `egkg` console script, as a user would."""
-    return subprocess.run([str(EGKG), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    """Run the installed `egkg` console script, as a user would, on the test's own data and build."""
+    argv = [str(a) for a in args]
+    missing = missing_locations(argv)
+    assert not missing, f"`egkg {' '.join(argv)}` must pass {missing}: tests never use the checkout's data/ or build/"
+    return subprocess.run([str(EGKG), *argv], capture_output=True, text=True, timeout=timeout)
 
 
 KALTIM_002 = "002-kutipopini-2024-11-13-rakor-forkopimda-kaltim.yaml"
@@ -68,14 +108,14 @@ def tree_digest(path: Path) -> dict[str, str]:
 def good_build(tmp_path_factory: pytest.TempPathFactory):
     """The real data built once into a temporary directory (the build result object)."""
     out = tmp_path_factory.mktemp("build")
-    return build(DATA_DIR, out)
+    return build(DATA, out)
 
 
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of data/ that a test may break."""
     target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
+    shutil.copytree(DATA, target)
     return target
 
 
@@ -85,3 +125,35 @@ def previous_build(tmp_path: Path, good_build) -> Path:
     target = tmp_path / "build"
     shutil.copytree(good_build.out_dir, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def engine(good_build) -> OxigraphEngine:
+    """The good build's embedded store as a query engine."""
+    return OxigraphEngine(good_build.out_dir / "store")
+
+
+@pytest.fixture(scope="module")
+def participations(engine):
+    """Every participation of the good build, as the network code reads them."""
+    return fetch_participations(engine)
+
+
+@pytest.fixture(scope="module")
+def endpoint(good_build):
+    """`egkg serve` on the good build, on a free loopback port: the base URL."""
+    from .servers import free_port, wait_for
+
+    port = free_port()
+    process = subprocess.Popen(
+        [str(EGKG), "serve", "--port", str(port), "--build", str(good_build.out_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/query?query=ASK%7B%7D")
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    assert process.returncode is not None

@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg_builder.paths import DATA_DIR
-
-from .conftest import run_egkg, tree_digest
+from .conftest import DATA, missing_locations, run_egkg, tree_digest
 
 CASES_DIR = Path(__file__).parent / "bad_inputs"
 CASE_KEYS = {"about", "command", "mutation", "expect_exit", "expect_message", "line_of", "expect_absent", "xfail"}
@@ -28,12 +26,10 @@ PLACEHOLDERS = {"server": "http_stub", "closed_port": "closed_port", "busy_port"
 # The one summary line the CLI prints after the problems it found (kg_builder/cli.py: reports_errors).
 SUMMARY = re.compile(r"^1 (problem\(s\)|SHACL violation\(s\)|inconsistency\(ies\)); nothing was written$")
 PREFIX = {2: "error: ", 1: ("violation: ", "inconsistent: ")}
-# Commands that default to the project's own data/ or build/: a case must point them elsewhere.
-NEEDS = {
-    "build": ("--data", "--out"), "validate": ("--data",), "resolve": ("--data",), "eval": ("--data",),
-    **{name: ("--build",) for name in ("query", "sparql", "checks", "serve", "push", "export", "viz", "reason", "network")},
-}
 STUB_USER, STUB_PASSWORD = "egkg", "secret"
+# Paths under /record/ that a request reached: how a test tells whether a SERVICE call left egkg.
+RECORDED: list[str] = []
+EMPTY_RESULTS = '{"head": {"vars": []}, "results": {"bindings": []}}'
 
 
 def _cases() -> list:
@@ -68,7 +64,12 @@ class _Stub(BaseHTTPRequestHandler):
             expected = "Basic " + base64.b64encode(f"{STUB_USER}:{STUB_PASSWORD}".encode()).decode()
             if self.headers.get("Authorization") != expected:
                 return self._send(401, "text/plain", "unauthorised", {"WWW-Authenticate": 'Basic realm="egkg"'})
-            return self._send(200, "application/sparql-results+json", '{"head": {"vars": []}, "results": {"bindings": []}}')
+            return self._send(200, "application/sparql-results+json", EMPTY_RESULTS)
+        if path.startswith("/record/"):
+            RECORDED.append(path)
+            return self._send(200, "application/sparql-results+json", EMPTY_RESULTS)
+        if path == "/stream":
+            return self._stream_forever()
         if path == "/slow":
             time.sleep(2)
         pages = {
@@ -84,6 +85,21 @@ class _Stub(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body.encode())
+
+    def _stream_forever(self) -> None:
+        """A 200 answer whose bindings never end, a row every 10 ms: no single read ever waits long."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": [')
+        row = b'{"x": {"type": "literal", "value": "again"}},'
+        while True:
+            try:
+                self.wfile.write(row)
+                self.wfile.flush()
+            except OSError:
+                return  # the client hung up, as it should
+            time.sleep(0.01)
 
     do_GET = do_POST = do_PUT = _answer
 
@@ -190,13 +206,6 @@ def _line_of(spec: dict, places: dict[str, str]) -> str:
     raise AssertionError(f"{spec['text']!r} not in {spec['file']}")
 
 
-def _guard(argv: list[str]) -> None:
-    """Never let a case fall back on the project's own data/ or build/."""
-    command = next((a for a in argv if not a.startswith("-")), "")
-    missing = [option for option in NEEDS.get(command, ()) if option not in argv]
-    assert not missing, f"the case must pass {missing} explicitly"
-
-
 @dataclass
 class Prepared:
     """A case with its copies made and mutations applied, ready to run."""
@@ -217,7 +226,7 @@ def _prepare(path: Path, request: pytest.FixtureRequest, tmp: Path) -> Prepared:
         if "{" + name + "}" in text:
             places[name] = str(request.getfixturevalue(fixture))
     if "{data}" in text:
-        shutil.copytree(DATA_DIR, tmp / "data")
+        shutil.copytree(DATA, tmp / "data")
         places["data"] = str(tmp / "data")
     if "{build}" in text:
         # Keep the build's relative symlinks (current -> .releases/...): a faithful copy, a third the size.
@@ -230,7 +239,7 @@ def _prepare(path: Path, request: pytest.FixtureRequest, tmp: Path) -> Prepared:
     if "line_of" in case:
         places["line"] = _line_of(case["line_of"], places)
     argv = [_fill(str(arg), places) for arg in case["command"]]
-    _guard(argv)
+    assert not missing_locations(argv), f"the case must pass {missing_locations(argv)} explicitly"
     kept = {name: Path(places[name]) for name in ("data", "build") if name in places}
     return Prepared(argv, places, kept, {name: tree_digest(where) for name, where in kept.items()}, cleanup)
 

@@ -9,16 +9,15 @@ import pytest
 
 from kg_builder.build import build
 from kg_builder.errors import InputError
-from kg_builder.paths import DATA_DIR
 from kg_builder.store import open_store
 
-from .conftest import source_quads
+from .conftest import DATA, source_quads
 
 GRAPH = "https://w3id.org/egkg/id/graph/"
 
 
 def test_two_builds_are_byte_identical(tmp_path, good_build):
-    again = build(DATA_DIR, tmp_path / "again")
+    again = build(DATA, tmp_path / "again")
     for name in ("egkg.nq", "egkg.trig"):
         assert (again.out_dir / name).read_bytes() == (good_build.out_dir / name).read_bytes(), name
 
@@ -67,15 +66,15 @@ def test_a_second_concurrent_build_is_refused(tmp_path):
     with (out / ".build.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         with pytest.raises(InputError, match="another build is writing here"):
-            build(DATA_DIR, out)
+            build(DATA, out)
     assert not (out / "egkg.nq").exists()
 
 
 def test_rebuild_replaces_outputs_in_place(tmp_path):
     out = tmp_path / "out"
-    build(DATA_DIR, out)
+    build(DATA, out)
     first = (out / "egkg.nq").read_bytes()
-    build(DATA_DIR, out)
+    build(DATA, out)
     assert (out / "egkg.nq").read_bytes() == first
     assert len(source_quads(open_store(out / "store"))) == len(first.splitlines())
     assert not list(out.glob(".staging-*"))

@@ -20,16 +20,16 @@ def test_version_has_one_source():
     assert not re.search(r'^version\s*=\s*"', (ROOT / "pyproject.toml").read_text(), re.M)
 
 
-def test_build_writes_outputs_and_a_summary(tmp_path):
-    result = run_egkg("build", "--out", tmp_path / "b")
+def test_build_writes_outputs_and_a_summary(tmp_path, data_copy):
+    result = run_egkg("build", "--data", data_copy, "--out", tmp_path / "b")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "b" / "egkg.nq").stat().st_size > 0
     assert (tmp_path / "b" / "store" / "CURRENT").is_file()
     assert "Meeting" in result.stdout and "Participation" in result.stdout
 
 
-def test_validate_conforms():
-    result = run_egkg("validate")
+def test_validate_conforms(data_copy):
+    result = run_egkg("validate", "--data", data_copy)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("conforms: 5 record file(s)")
 
@@ -56,8 +56,8 @@ def test_missing_data_directory_is_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_option_is_a_usage_error():
-    result = run_egkg("build", "--no-such-option")
+def test_unknown_option_is_a_usage_error(tmp_path):
+    result = run_egkg("build", "--data", tmp_path / "data", "--out", tmp_path / "build", "--no-such-option")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
@@ -74,18 +74,36 @@ def test_schema_matches_the_documented_json_schema():
     assert json.loads(result.stdout) == json.loads((ROOT / "docs" / "records.schema.json").read_text())
 
 
-def test_records_validate_against_the_json_schema():
+def test_records_validate_against_the_json_schema(data_copy):
     import jsonschema
     import yaml
 
     schema = json.loads((ROOT / "docs" / "records.schema.json").read_text())
-    for path in sorted((ROOT / "data" / "records").glob("*.yaml")):
+    flags = _boolean_fields(schema)
+    assert "advertorial" in flags  # the walk found the schema's flags
+    for path in sorted((data_copy / "records").glob("*.yaml")):
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # all scalars as text
-        jsonschema.validate(_typed(document), schema)
+        jsonschema.validate(_typed(document, flags), schema)
 
 
-def _typed(node):
-    """BaseLoader keeps dates as text (as JSON would); turn numeric strings of known numeric fields back."""
+def _boolean_fields(schema) -> set[str]:
+    """Names of the properties the schema types as boolean, wherever they are declared."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        for name, prop in schema.get("properties", {}).items():
+            kinds = [prop, *prop.get("anyOf", [])]
+            if any(kind.get("type") == "boolean" for kind in kinds if isinstance(kind, dict)):
+                found.add(name)
+        for value in schema.values():
+            found |= _boolean_fields(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= _boolean_fields(value)
+    return found
+
+
+def _typed(node, flags: set[str]):
+    """BaseLoader keeps dates as text (as JSON would); turn numeric and flag strings of known fields back."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
@@ -93,11 +111,13 @@ def _typed(node):
                 out[key] = int(value)
             elif key == "value":
                 out[key] = float(value)
+            elif key in flags and value in ("true", "false"):
+                out[key] = value == "true"
             else:
-                out[key] = _typed(value)
+                out[key] = _typed(value, flags)
         return out
     if isinstance(node, list):
-        return [_typed(v) for v in node]
+        return [_typed(v, flags) for v in node]
     return node
 
 
@@ -129,3 +149,22 @@ def test_export_refuses_unknown_format_and_keeps_target(tmp_path, good_build):
     result = run_egkg("export", "--format", "xml", "-o", target, "--build", good_build.out_dir)
     assert result.returncode == 2 and "unknown format 'xml'" in result.stderr
     assert target.read_text() == "previous"
+
+
+def test_draft_help_states_the_size_limit():
+    from kg_builder.draft.reading import MAX_ARTICLE_BYTES
+
+    result = run_egkg("draft", "--help")
+    assert result.returncode == 0
+    words = result.stdout.replace("│", " ").split()  # the help is drawn in a box, wrapped
+    assert f"at most {MAX_ARTICLE_BYTES // 1_000_000} MB" in " ".join(words), result.stdout
+
+
+def test_rich_output_keeps_colon_words_as_text():
+    """rich turns `:100:` or `:smile:` into emoji unless told not to; table cells quote user data."""
+    from kg_builder.cli import err, out
+
+    for console in (out, err):
+        with console.capture() as captured:
+            console.print("error: x.yaml:100: title: :smile:", markup=False)
+        assert captured.get().strip() == "error: x.yaml:100: title: :smile:"

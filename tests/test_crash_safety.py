@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from kg_builder.engines import OxigraphEngine
-from kg_builder.paths import DATA_DIR, PROJECT_ROOT
+from kg_builder.paths import PROJECT_ROOT
 from kg_builder.queries import load_library
 from kg_builder.run_query import run_library_query
 
-from .conftest import EGKG
+from .conftest import DATA, EGKG
 from .test_queries import sample
 
 LIBRARY = load_library()
@@ -88,13 +88,17 @@ def _live_members(group: int) -> list[str]:
 class RunningBuild:
     """`egkg build` in its own process group, with the arrival time of each progress line."""
 
-    def __init__(self, data: Path, out: Path, *, reason: bool = True, quiet: bool = False):
+    def __init__(self, data: Path, out: Path, *, reason: bool = True, quiet: bool = False, full: bool = False,
+                 ignore_sigint: bool = False):
         command = [str(EGKG), "build", "--data", str(data), "--out", str(out)]
         command += [] if reason else ["--no-reason"]
         command += ["--quiet"] if quiet else []
+        command += ["--full"] if full else []
+        # A shell script's `egkg build &` starts the build with SIGINT ignored.
+        ignoring = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None
         self.started = time.monotonic()
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=ignoring)
         self.lines: list[tuple[float, str]] = []
         self.ended = False
         self.changed = threading.Condition()
@@ -170,8 +174,8 @@ class References:
 def refs(tmp_path_factory: pytest.TempPathFactory, good_build) -> References:
     root = tmp_path_factory.mktemp("crash-refs")
     full, small = root / "data", root / "data-small"
-    shutil.copytree(DATA_DIR, full)
-    shutil.copytree(DATA_DIR, small)
+    shutil.copytree(DATA, full)
+    shutil.copytree(DATA, small)
     (small / "records" / DROPPED_RECORD).unlink()
     dirs = {"full": root / "full", "small": root / "small"}
     runs = {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 
 import pytest
@@ -12,24 +10,6 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from kg_builder.reason import inferred_graphs
 
 from .conftest import EGKG
-from .servers import free_port, wait_for
-
-
-@pytest.fixture(scope="module")
-def endpoint(good_build):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(EGKG), "serve", "--port", str(port), "--build", str(good_build.out_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/query?query=ASK%7B%7D")
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    assert process.returncode is not None
 
 
 def test_sparqlwrapper_gets_the_meetings(endpoint):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg_builder.paths import DATA_DIR
+from kg_builder.paths import PROJECT_ROOT
 
-from .conftest import run_egkg, tree_digest
+from .conftest import DATA, run_egkg, tree_digest
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -37,7 +37,7 @@ def test_xs_layout(xs: Path) -> None:
     # The gazetteer's ODbL notice and attribution travel with the copy.
     for name in ("LICENSE.md", "README.md", "provinces.csv", "regencies.csv"):
         copied = xs / "reference" / "idn-area-data" / name
-        assert copied.read_bytes() == (DATA_DIR / "reference" / "idn-area-data" / name).read_bytes()
+        assert copied.read_bytes() == (DATA / "reference" / "idn-area-data" / name).read_bytes()
 
 
 def test_same_seed_gives_identical_files(xs: Path, tmp_path: Path) -> None:
@@ -73,4 +73,8 @@ def test_officials_recur_across_articles(tmp_path: Path) -> None:
 def test_refuses_to_overwrite(xs: Path) -> None:
     result = generate(xs, "--scale", "XS", "--seed", "8")
     assert result.returncode != 0 and "--force" in result.stderr
-    assert generate(DATA_DIR, "--scale", "XS", "--force").returncode != 0
+    # The refusal must hold inside the checkout's curated data/; a new subdirectory of it is named so
+    # that a broken guard could not replace curated files.
+    inside = PROJECT_ROOT / "data" / "generated-by-a-test"
+    assert generate(inside, "--scale", "XS", "--force").returncode != 0
+    assert not inside.exists()

@@ -7,7 +7,7 @@ import pytest
 from kg_builder.engines import OxigraphEngine, RdflibEngine
 from kg_builder.errors import InputError
 from kg_builder.queries import QUERIES_DIR, bind, load_library
-from kg_builder.run_query import person_resolver, run_library_query
+from kg_builder.run_query import parse_params, person_resolver, run_library_query
 
 from .conftest import run_egkg
 
@@ -147,6 +147,40 @@ def test_unknown_missing_and_ill_typed_parameters_are_refused():
         bind(LIBRARY["acting-heads-met-security"], {"days": "ten"})
 
 
+@pytest.mark.parametrize(("name", "values", "message"), [
+    ("meetings-in-region", {"region": "７４"}, "--param region: '７４' is not a Kemendagri region code"),
+    ("meetings-in-region", {"region": "74\n"}, "is not a Kemendagri region code"),
+    ("meetings-in-region", {"from": "２０２４-01-01"}, "is not a date"),
+    ("acting-heads-met-security", {"days": "３０"}, "--param days: '３０' is not an integer"),
+    ("acting-heads-met-security", {"days": "1_0"}, "is not an integer"),
+    ("acting-heads-met-security", {"days": "-1"}, "--param days: -1 is out of range"),
+    ("acting-heads-met-security", {"days": "3661"}, "--param days: 3661 is out of range"),
+])
+def test_values_that_could_match_nothing_are_refused(name, values, message):
+    with pytest.raises(InputError, match=message):
+        bind(LIBRARY[name], values)
+
+
+def test_integer_bounds_come_from_the_header():
+    days = LIBRARY["acting-heads-met-security"].params["days"]
+    assert (days.minimum, days.maximum) == (0, 3660)
+    bound = bind(LIBRARY["acting-heads-met-security"], {"days": "3660"})
+    assert 'VALUES ?days { "3660"^^<http://www.w3.org/2001/XMLSchema#integer> }' in bound
+
+
+def test_an_iri_naming_nothing_is_refused(oxigraph):
+    with pytest.raises(InputError, match="--param meeting: nothing in the graph is <"):
+        run_library_query(oxigraph, LIBRARY["meeting-detail"], {"meeting": "meeting/no-such-meeting"})
+    with pytest.raises(InputError, match="--param region: nothing in the graph is <"):
+        run_library_query(oxigraph, LIBRARY["meetings-in-region"], {"region": "99"})
+
+
+def test_a_parameter_given_twice_is_refused():
+    with pytest.raises(InputError, match=r"given twice \('74', then '73'\)"):
+        parse_params(["region=74", "region=73"])
+    assert parse_params(["region=74", "from=2024-01-01"]) == {"region": "74", "from": "2024-01-01"}
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_sparql_in_a_parameter_is_a_plain_value(payload, oxigraph, good_build):
     before = len(oxigraph.store)
@@ -163,17 +197,18 @@ def test_sparql_in_a_parameter_is_a_plain_value(payload, oxigraph, good_build):
     assert len(oxigraph.store) == before
 
 
-def test_cli_query_list_and_formats():
-    listed = run_egkg("query", "list")
+def test_cli_query_list_and_formats(good_build):
+    build = ["--build", good_build.out_dir]
+    listed = run_egkg("query", "list", *build)
     assert listed.returncode == 0
     for name in ("who-coordinated-with-whom", "who-coordinated-with", "regulation-chain"):
         assert name in listed.stdout
-    as_csv = run_egkg("query", "who-coordinated-with", "--param", "person=Edy hermanto", "--format", "csv")
+    as_csv = run_egkg("query", "who-coordinated-with", "--param", "person=Edy hermanto", "--format", "csv", *build)
     assert as_csv.returncode == 0, as_csv.stderr
     assert as_csv.stdout.splitlines()[0].startswith("person,other,otherLabel,meeting")
     import json
 
-    as_json = run_egkg("query", "regulation-chain", "--format", "json")
+    as_json = run_egkg("query", "regulation-chain", "--format", "json", *build)
     document = json.loads(as_json.stdout)
     assert document["head"]["vars"][:2] == ["regulation", "from"] and len(document["results"]["bindings"]) == 2
 
@@ -188,18 +223,19 @@ def test_cli_query_list_and_formats():
     (["query", "sources", "--endpoint", "http://127.0.0.1:9/sparql"], "cannot reach"),
     (["query", "sources", "--endpoint", "ftp://example/sparql"], "is not an http(s) URL"),
 ])
-def test_cli_errors_are_one_line(args, message):
-    result = run_egkg(*args)
+def test_cli_errors_are_one_line(args, message, good_build):
+    result = run_egkg(*args, "--build", good_build.out_dir)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
-def test_sparql_command_runs_text_and_files(tmp_path):
+def test_sparql_command_runs_text_and_files(tmp_path, good_build):
+    build = ["--build", good_build.out_dir]
     path = tmp_path / "count.rq"
     path.write_text("PREFIX egkg: <https://w3id.org/egkg/ontology#>\nSELECT (COUNT(*) AS ?n) WHERE { ?m a egkg:Meeting }\n")
-    from_file = run_egkg("sparql", path, "--format", "csv")
+    from_file = run_egkg("sparql", path, "--format", "csv", *build)
     assert from_file.returncode == 0 and from_file.stdout.splitlines()[1] == "6"
-    on_rdflib = run_egkg("sparql", path.read_text(), "--engine", "rdflib", "--format", "csv")
+    on_rdflib = run_egkg("sparql", path.read_text(), "--engine", "rdflib", "--format", "csv", *build)
     assert on_rdflib.stdout == from_file.stdout

@@ -11,7 +11,7 @@ from kg_builder.build import build
 from kg_builder.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, apply_rules, infer, is_inferred, load_rules
 from kg_builder.store import create_store
 
-from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
+from .conftest import DATA, give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
 
 ID = "https://w3id.org/egkg/id/"
 EGKG = "https://w3id.org/egkg/ontology#"
@@ -170,7 +170,7 @@ def run_egkg_env(env, *args):
 
 
 def test_build_without_reasoning_has_no_inferred_graph(tmp_path):
-    result = build(__import__("kg_builder.paths", fromlist=["DATA_DIR"]).DATA_DIR, tmp_path / "plain", reason=False)
+    result = build(DATA, tmp_path / "plain", reason=False)
     assert result.inference is None
     assert b"/graph/inferred/" not in (tmp_path / "plain" / "egkg.nq").read_bytes()
 
@@ -190,3 +190,36 @@ def test_rules_run_inside_an_on_disk_store_conclude_what_the_build_did(tmp_path,
     assert counts["40-coordination"] == len([q for q in in_store if q.graph_name.value.endswith("40-coordination")]) > 0
     union = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert {q.triple for q in in_store} <= union
+
+
+# The institution types each group unites, as the README words them ("KPU, Bawaslu or DKPP";
+# "Polri, TNI or Kejaksaan"); which organisations are members comes from the records.
+INSTITUTION_GROUPS = {
+    "ElectionBody": {"ElectionCommission", "ElectionSupervisor", "EthicsCouncil"},
+    "SecurityOrLegalBody": {"Police", "Military", "Prosecution"},
+}
+
+
+def _organisations_typed(corpus, types: set[str]) -> set[str]:
+    refs = {f"org/{org.id}" for loaded in corpus.files for org in loaded.record.organizations if org.type in types}
+    return {ID + corpus.same_as.get(ref, ref) for ref in refs}
+
+
+def _inferred_members(quads: list[ox.Quad], group: str) -> set[str]:
+    return {q.subject.value for q in quads
+            if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and q.object.value == EGKG + group}
+
+
+@pytest.mark.parametrize("group", sorted(INSTITUTION_GROUPS))
+def test_every_institution_of_a_group_is_classified(good_build, group):
+    expected = _organisations_typed(good_build.corpus, INSTITUTION_GROUPS[group])
+    assert expected, f"the records name no {group}; the test would prove nothing"
+    assert _inferred_members(good_build.inference.quads, group) == expected
+
+
+@pytest.mark.parametrize("group", sorted(INSTITUTION_GROUPS))
+def test_institution_groups_are_classified_without_hermit(good_build, group):
+    # Past reason.HERMIT_MAX_QUADS only the SPARQL rules run: the groups must not depend on HermiT.
+    curated = [q for q in good_build.quads if not is_inferred(q.graph_name)]
+    by_rules = infer(curated, good_build.origins, hermit=False)
+    assert _inferred_members(by_rules.quads, group) == _organisations_typed(good_build.corpus, INSTITUTION_GROUPS[group])

@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 
 from kg_builder.errors import InputErrors
-from kg_builder.paths import DATA_DIR, ONTOLOGY_FILE
+from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.records import load_corpus
 from kg_builder.vocab import load_ontology
 
-from .conftest import run_egkg, tree_digest
+from .conftest import DATA, run_egkg, tree_digest
 
 BOMBANA = "000-chanetujuh-2024-11-06-rakor-pilkada-sultra.yaml"
 SIJUNJUNG = "003-mc-sijunjung-2024-07-05-rakor-kpu-sijunjung.yaml"
 
 
 def test_real_records_load():
-    corpus = load_corpus(DATA_DIR, load_ontology(ONTOLOGY_FILE))
+    corpus = load_corpus(DATA, load_ontology(ONTOLOGY_FILE))
     assert len(corpus.files) == 5
     ids = {f.record.source.id for f in corpus.files}
     assert "chanetujuh-2024-11-06-rakor-pilkada-sultra" in ids
@@ -29,7 +29,7 @@ def test_real_records_load():
 
 
 def test_quote_offsets_point_at_the_quote():
-    corpus = load_corpus(DATA_DIR, load_ontology(ONTOLOGY_FILE))
+    corpus = load_corpus(DATA, load_ontology(ONTOLOGY_FILE))
     for loaded in corpus.files:
         for quote, (start, end) in loaded.quote_offsets.items():
             assert " ".join(loaded.text.original[start:end].split()) == " ".join(quote.split())

@@ -6,18 +6,18 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.errors import InputErrors
-from kg_builder.paths import DATA_DIR, ONTOLOGY_FILE
+from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.records import load_corpus
 from kg_builder.resolve import candidates, mentions, normalise
 from kg_builder.vocab import load_ontology
 
-from .conftest import run_egkg
+from .conftest import DATA, run_egkg
 
 ID = "https://w3id.org/egkg/id/"
 BOMBANA = "000-chanetujuh-2024-11-06-rakor-pilkada-sultra.yaml"
 
 
-def corpus_mentions(data_dir=DATA_DIR):
+def corpus_mentions(data_dir=DATA):
     corpus = load_corpus(data_dir, load_ontology(ONTOLOGY_FILE))
     return mentions([(f.display, f.record) for f in corpus.files])
 
@@ -77,6 +77,6 @@ def test_a_draft_is_matched_against_known_persons(tmp_path):
     draft.write_text(
         "source: {id: new-article, text: sources/000_972a58995a3fcd1d.txt, outlet: X, title: T, evidence: Ujar Edy hermanto}\n"
         "persons:\n  - {id: edy-h, name: Drs Edy hermanto, evidence: Ujar Edy hermanto}\n", encoding="utf-8")
-    result = run_egkg("resolve", "--draft", draft)
+    result = run_egkg("resolve", "--draft", draft, "--data", DATA)
     assert result.returncode == 0, result.stderr
     assert "person/edy-h" in result.stdout and "proposed" in result.stdout

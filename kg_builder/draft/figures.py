@@ -8,6 +8,7 @@ draft's notes instead of guessing.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -100,9 +101,11 @@ def find_figures(text: str) -> list[Figure]:
     found: list[Figure] = []
     for m in finditer(_PERCENT, text):
         found.append(_percent(text, m, found))
-    taken = [(f.start, f.end) for f in found]
+    # Percentages come in text order and do not overlap: bisect, not a scan of all (quadratic on long pages).
+    starts = [f.start for f in found]
     for m in finditer(_COUNT, text):
-        if any(s <= m.start() < e for s, e in taken):
+        before = bisect.bisect_right(starts, m.start()) - 1
+        if before >= 0 and m.start() < found[before].end:
             continue
         fig = _count(text, m)
         if fig:
@@ -117,8 +120,9 @@ def find_figures(text: str) -> list[Figure]:
 
 def _percent(text: str, m: re.Match[str], earlier: list[Figure]) -> Figure:
     s_start, s_end = sentence_bounds(text, m.start())
-    # The lead runs from the sentence start, or the previous figure in it, up to this figure.
-    lead_start = max([s_start, *(f.end for f in earlier if s_start <= f.end <= m.start())])
+    # The lead runs from the sentence start, or the previous figure in it, up to this figure
+    # (`earlier` is in text order: the last one is the previous figure).
+    lead_start = max([s_start, *(f.end for f in earlier[-1:] if s_start <= f.end <= m.start())])
     lead = text[lead_start : m.start()]
     cue = _nearest_cue(lead, _PERCENT_CUES)
     if cue is None:  # "74% wilayahnya berupa perairan": the measure may follow within the clause

@@ -43,7 +43,7 @@ def _score(text: str, m: DateMention, header_end: int, citation_spans: list[tupl
         score -= 2
     if any(a <= m.start <= b + 60 for a, b in citation_spans):
         score -= 3
-    if m.kind in {"absolute", "no-year"} and _ELECTION_BEFORE.search(text[max(0, m.start - 70) : m.start]) or _FUTURE_AFTER.match(text[m.end :]):
+    if m.kind in {"absolute", "no-year"} and _ELECTION_BEFORE.search(text[max(0, m.start - 70) : m.start]) or _FUTURE_AFTER.match(text, m.end):
         score -= 3
     if any(o.kind == "anchored" and 0 <= m.start - o.end <= 40 for o in _ALL):
         score -= 3  # the target of "9 hari lagi yaitu ...": a future day, not the meeting

@@ -26,6 +26,8 @@ ABBREVIATIONS: dict[str, str] = {
     "Padang Pariaman": "13.05", "Pessel": "13.01", "Pasbar": "13.12", "Limapuluh Kota": "13.07",
     "Tanah Datar": "13.04", "Dharmasraya": "13.10", "Solsel": "13.11",
 }
+# Matched at a position of the whole text, not on a slice of the rest of it (quadratic on long pages).
+_ABBREVIATION_AFTER = re.compile(r"[ \t]*\((?P<a>[A-Za-z]{2,10})\)")
 _PREFIX = re.compile(r"^(Kabupaten|Kab\.?|Kota|Provinsi|Prov\.?)\s+", re.I)
 
 
@@ -112,9 +114,9 @@ class Gazetteer:
         if code is None:
             return None
         end = m.end()
-        abbr = re.match(r"[ \t]*\((?P<a>[A-Za-z]{2,10})\)", text[end:])
+        abbr = _ABBREVIATION_AFTER.match(text, end)
         if abbr:
-            end += abbr.end()
+            end = abbr.end()
         return RegionHit(m.start(), end, code, self.regions[code].kind)
 
     def find_all(self, text: str) -> list[RegionHit]:

@@ -64,19 +64,31 @@ class Span:
         return f"span {self.start}-{self.end}, confidence {self.confidence:.2f}"
 
 
+# Past this many characters either side of a position, a "sentence" is a page without full stops
+# (or one endless line): the walk stops there, so each call is bounded and drafting stays linear in the
+# article's length (it was quadratic: every figure and date walked the whole line). Real sentences are
+# a few hundred characters.
+MAX_SENTENCE_SIDE = 1000
+
+
 def sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    """Offsets of the sentence (or line) around position `at`."""
+    """Offsets of the sentence (or line) around position `at`, at most MAX_SENTENCE_SIDE characters each side."""
+    floor, ceiling = max(0, at - MAX_SENTENCE_SIDE), min(len(text), at + MAX_SENTENCE_SIDE)
     start = at
-    while start > 0 and text[start - 1] not in "\n":
+    while start > floor and text[start - 1] not in "\n":
         if text[start - 1] in ".!?" and start < len(text) and text[start] == " " and not _abbrev_before(text, start - 1):
             break
         start -= 1
+    if start == floor > 0 and text[start - 1] != "\n":  # cut short: begin at a word
+        start = text.find(" ", start, at) + 1 or start
     end = at
-    while end < len(text) and text[end] != "\n":
+    while end < ceiling and text[end] != "\n":
         if text[end] in ".!?" and (end + 1 >= len(text) or text[end + 1] in " \n") and not _abbrev_before(text, end):
             end += 1
             break
         end += 1
+    if end == ceiling < len(text) and text[end] != "\n":  # cut short: end at a word
+        end = max(text.rfind(" ", at, end), at + 1)
     return start, end
 
 
