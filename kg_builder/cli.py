@@ -381,10 +381,18 @@ def _shell_word(value: str) -> str:
 
 # The questions `egkg tour` (and so `make run`) shows a newcomer: (query, parameters, rows shown).
 TOUR = (
-    ("who-coordinated-with", {"person": "Suharmanto"}, 2),
+    ("who-coordinated-with", {"person": "Suharmanto"}, 1),
     ("who-coordinated-with-whom", {"kind": "person"}, 3),
-    ("acting-heads-met-security", {"days": "30"}, 2),
+    ("acting-heads-met-security", {"days": "30"}, 1),
 )
+
+
+def _shown_path(path: Path) -> str:
+    """A path as short as it can be said from here: relative below the working directory."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @app.command()
@@ -420,8 +428,8 @@ def tour(build_dir: BuildOption = BUILD_DIR) -> None:
         ("egkg query NAME --describe", "what a question answers, its caveats and parameters"),
         ("egkg sparql 'SELECT ...'", "your own SPARQL (egkg:, id:, rdfs:, skos: ... declared)"),
         ("egkg serve", "the same questions in a browser at http://127.0.0.1:7878/"),
-        (f"open {build_dir / 'site' / 'index.html'}", "a page per person, institution, meeting and article"),
-        (f"open {build_dir / 'views' / 'index.html'}", "the coordination networks and the timeline"),
+        (f"open {_shown_path(build_dir / 'site' / 'index.html')}", "a page per person, institution, article"),
+        (f"open {_shown_path(build_dir / 'views' / 'index.html')}", "networks and the timeline"),
     ):
         steps.add_row(Text(f"  {command}"), Text(what))
     out.print(steps)

@@ -176,3 +176,4 @@ def test_tour_is_short_fits_80_columns_and_its_commands_run(good_build):
         words = command.split()[1:]
         ran = run_egkg(*words, "--build", build)
         assert ran.returncode == 0 and ran.stdout, (command, ran.stderr)
+
