@@ -56,9 +56,12 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
 # A `wait_for` expression for pyvis pages: vis-network's global `network` exists and its physics
 # simulation has settled (so node positions no longer move).
+# The page's own flag comes last: it is set once labels are pushed apart, which moves nodes after the
+# physics settles (a hover aimed before then can land on a line instead of the node).
 VIS_READY = (
     "typeof network !== 'undefined' && network !== null && !!network.body"
     " && (!network.physics || !network.physics.options.enabled || network.physics.stabilized)"
+    " && document.documentElement.dataset.ready === '1'"
 )
 
 def chromium_available() -> bool:

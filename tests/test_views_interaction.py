@@ -23,7 +23,7 @@ EDY = ID + "person/edy-suharmanto"
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("EGKG_TEST_OUTPUT", ROOT / "build" / "test-output")) / "views"
 # Laid out, labels moved apart, handlers attached.
-READY = VIS_READY + " && document.documentElement.dataset.ready === '1'"
+READY = VIS_READY
 PHONE = (390, 844)
 
 LABEL_BOXES = """() => network.body.nodeIndices.map(id => {
