@@ -16,7 +16,7 @@ from rdflib import Graph
 from .errors import InputError, InputErrors, Problem
 from .evidence import MIN_QUOTE_CHARS, ArchivedText, pins_a_place
 from .gazetteer import Region, load_regions
-from .models import RecordFile
+from .models import RecordFile, rdf_fields
 from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
 from .yaml_lines import LineMap, line_of, load_yaml_with_lines
@@ -37,57 +37,13 @@ DECLARING_SECTIONS = {
     "stages": "stage",
 }
 
-# Fields holding controlled values: (path pattern, concept class in the ontology).
-CONTROLLED_FIELDS: tuple[tuple[Path_, str], ...] = (
-    (("persons", "*", "aliases", "*", "kind"), "NameVariantKind"),
-    (("organizations", "*", "type"), "OrganizationType"),
-    (("organizations", "*", "level"), "AdministrativeLevel"),
-    (("posts", "*", "office"), "OfficeType"),
-    (("holdings", "*", "kind"), "AppointmentKind"),
-    (("meetings", "*", "kind"), "MeetingKind"),
-    (("meetings", "*", "topics"), "Topic"),
-    (("meetings", "*", "participants", "*", "appointment"), "AppointmentKind"),
-    (("meetings", "*", "participants", "*", "roles"), "ParticipantRole"),
-    (("regulations", "*", "type"), "RegulationType"),
-    (("elections", "*", "type"), "ElectionType"),
-    (("stages", "*", "kind"), "StageKind"),
-    (("observations", "*", "indicator"), "Indicator"),
-    (("observations", "*", "unit"), "Unit"),
-    (("source_errors", "*", "kind"), "SourceErrorKind"),
+# Fields holding controlled values and references, read from the models' Rdf annotations (declared
+# once there, next to the predicate each field fills): (path pattern, concept class / kinds allowed).
+CONTROLLED_FIELDS: tuple[tuple[Path_, str], ...] = tuple(
+    (pattern, rdf.vocabulary) for pattern, _, _, rdf in rdf_fields() if rdf.vocabulary
 )
-
-# Fields holding references: (path pattern, reference types allowed there).
 REFERENCE_FIELDS: tuple[tuple[Path_, frozenset[str]], ...] = tuple(
-    (pattern, frozenset(kinds.split()))
-    for pattern, kinds in (
-        (("source", "publisher"), "org"),
-        (("organizations", "*", "region"), "region"),
-        (("organizations", "*", "part_of"), "org"),
-        (("posts", "*", "organization"), "org"),
-        (("posts", "*", "region"), "region"),
-        (("holdings", "*", "holder"), "person"),
-        (("holdings", "*", "post"), "post"),
-        (("places", "*", "region"), "region"),
-        (("meetings", "*", "venue"), "place"),
-        (("meetings", "*", "region"), "region"),
-        (("meetings", "*", "concerns_region"), "region"),
-        (("meetings", "*", "organizers"), "org person"),
-        (("meetings", "*", "chair"), "person post org"),
-        (("meetings", "*", "elections"), "election"),
-        (("meetings", "*", "citations", "*", "regulation"), "regulation"),
-        (("meetings", "*", "participants", "*", "who"), "person org post"),
-        (("meetings", "*", "participants", "*", "capacity"), "post"),
-        (("meetings", "*", "participants", "*", "represents"), "org post"),
-        (("regulations", "*", "issuer"), "org"),
-        (("regulations", "*", "amends"), "regulation"),
-        (("regulations", "*", "enacts"), "regulation"),
-        (("elections", "*", "region"), "region"),
-        (("elections", "*", "part_of"), "election"),
-        (("stages", "*", "election"), "election"),
-        (("observations", "*", "region"), "region"),
-        (("observations", "*", "meeting"), "meeting"),
-        (("source_errors", "*", "concerns"), "person org post place meeting regulation election stage region"),
-    )
+    (pattern, rdf.refs) for pattern, _, _, rdf in rdf_fields() if rdf.refs
 )
 
 

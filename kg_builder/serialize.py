@@ -10,7 +10,7 @@ from itertools import groupby
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-__all__ = ["PREFIXES", "merge_nquads", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document", "unique_lines"]
+__all__ = ["PREFIXES", "merge_nquads", "ox_term", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document", "unique_lines"]
 
 PREFIXES = {
     "egkg": "https://w3id.org/egkg/ontology#",
@@ -27,7 +27,7 @@ PREFIXES = {
 }
 
 
-def _term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
@@ -47,7 +47,7 @@ def to_oxigraph(dataset: Dataset) -> list[ox.Quad]:
     quads = []
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph = g.identifier if hasattr(g, "identifier") else g
-        quads.append(ox.Quad(_term(s), _term(p), _term(o), ox.NamedNode(str(graph))))
+        quads.append(ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(graph))))
     return quads
 
 

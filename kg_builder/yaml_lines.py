@@ -1,7 +1,12 @@
-"""Safe YAML loading that remembers the line of every value and refuses duplicate keys."""
+"""Safe YAML loading that remembers the line of every value and refuses duplicate keys.
+
+`load_yaml` is the fast way in: libyaml without the line walk, the lines read again only when a
+message asks for one. `load_yaml_with_lines` is the reference, and says what is wrong with a file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +14,7 @@ import yaml
 
 from .errors import InputError
 
-__all__ = ["LineMap", "line_of", "load_yaml_with_lines"]
+__all__ = ["LineMap", "line_of", "load_yaml", "load_yaml_with_lines"]
 
 LineMap = dict[tuple[str | int, ...], int]
 
@@ -90,6 +95,75 @@ def _printable(text: str) -> bool:
 
 def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
     """Parse one YAML document; return the data and a map from value path to 1-based line."""
+    return _parse_with_lines(_read_text(path, display), display)
+
+
+def load_yaml(path: Path, display: str) -> tuple[Any, Mapping[tuple[str | int, ...], int]]:
+    """The data of `load_yaml_with_lines`, parsed without walking for lines; the lines come on first use.
+
+    Any file the fast parse doubts (a YAML error, a duplicate key, an alias, a tag, too deep) is
+    parsed again by the reference loader, so every refusal and its message stay the reference's.
+    """
+    text = _read_text(path, display)
+    if _FastStrictLoader is None or not _printable(text):
+        return _parse_with_lines(text, display)
+    try:
+        if any(mark in text for mark in "&*!"):  # every anchor, alias and tag has one of these
+            _refuse_aliases_and_tags(text)
+        loader = _FastNoDuplicates(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, _DuplicateKey, RecursionError):
+        return _parse_with_lines(text, display)
+    if data is None:  # empty: the reference loader says so
+        return _parse_with_lines(text, display)
+    return data, _LazyLines(text, display)
+
+
+class _DuplicateKey(Exception):
+    """A mapping repeats a key: the reference loader reports which and where."""
+
+
+if _FastStrictLoader is not None:
+
+    class _FastNoDuplicates(_FastStrictLoader):  # type: ignore[misc, valid-type]
+        """The fast loader, refusing a repeated key (libyaml keeps the last one silently)."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+            if len(keys) != len(set(keys)):
+                raise _DuplicateKey
+            return super().construct_mapping(node, deep)
+
+
+class _LazyLines(Mapping):
+    """The line map of a text already parsed, walked only when a message first needs a line."""
+
+    def __init__(self, text: str, display: str):
+        self._text = text  # the text parsed, not the file: it may have changed since
+        self._display = display
+        self._lines: LineMap | None = None
+
+    def _map(self) -> LineMap:
+        if self._lines is None:
+            self._lines = _parse_with_lines(self._text, self._display)[1]
+            self._text = ""
+        return self._lines
+
+    def __getitem__(self, key: tuple[str | int, ...]) -> int:
+        return self._map()[key]
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
+def _read_text(path: Path, display: str) -> str:
+    """The file's text, refused when too large, unreadable or not UTF-8."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -107,6 +181,10 @@ def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
         at = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # the codec counts after the BOM
         raise InputError(f"not valid UTF-8 at byte {at}; save the file as UTF-8", file=display,
                          line=raw.count(b"\n", 0, at) + 1) from exc
+    return text
+
+
+def _parse_with_lines(text: str, display: str) -> tuple[Any, LineMap]:
     try:
         # The reader refuses control characters (NUL, ...) as soon as it is built, with no line.
         loader = _make_loader(text)

@@ -143,3 +143,59 @@ def test_an_incremental_build_never_reads_a_record_linked_from_outside_data(data
     assert result.returncode == 2, result.stderr
     assert "data/records/009-fifo.yaml: record file points outside data/" in result.stderr
     assert tree_digest(previous_build) == before
+
+
+# Texts the fast YAML path must refuse (or read) exactly as the line-tracking reference loader does.
+HOSTILE_YAML = {
+    "duplicate key": "source:\n  id: a\n  id: b\n",
+    "nested duplicate key": "meetings:\n  - id: a\n    title: x\n    title: y\n",
+    "alias": "a: &x [1, 2]\nb: *x\n",
+    "billion laughs": "a: &a [1, 1]\nb: &b [*a, *a]\nc: &c [*b, *b]\n",
+    "binary tag": "source: !!binary aGVsbG8=\n",
+    "str tag": "source: !!str 12\n",
+    "local tag": "source: !thing x\n",
+    "python tag": "source: !!python/object:os.system x\n",
+    "deep": NESTED,
+    "empty": "",
+    "comment only": "# nothing\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "syntax error": "source: [unclosed\n",
+    "tab indent": "source:\n\tid: x\n",
+    "control character": "source: \x07\n",
+    "bang in a quote": "source:\n  evidence: \"Tetap semangat! & teliti * selalu\"\n",
+    "merge key": "base: {a: 1}\nsource:\n  <<: {b: 2}\n  c: 3\n",
+    "dates stay text": "start: 2024-02-30\nn: 012\n",
+}
+
+
+def _outcome(load, path):
+    try:
+        data, lines = load(path, "data/records/x.yaml")
+    except InputError as exc:
+        return "error", exc.problem.render()
+    return data, dict(lines)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_YAML))
+def test_the_fast_yaml_path_reads_hostile_text_as_the_reference_does(tmp_path, name):
+    path = tmp_path / "x.yaml"
+    path.write_text(HOSTILE_YAML[name], encoding="utf-8")
+    assert _outcome(yaml_lines.load_yaml, path) == _outcome(yaml_lines.load_yaml_with_lines, path)
+
+
+def test_the_fast_yaml_path_reads_the_records_as_the_reference_does():
+    from .conftest import DATA
+
+    for path in sorted((DATA / "records").glob("*.yaml")):
+        assert _outcome(yaml_lines.load_yaml, path) == _outcome(yaml_lines.load_yaml_with_lines, path), path.name
+
+
+def test_the_fast_yaml_path_walks_for_lines_only_when_asked(tmp_path, monkeypatch):
+    path = tmp_path / "x.yaml"
+    path.write_text("source:\n  id: a\n  title: b\n", encoding="utf-8")
+    walks = []
+    walk = yaml_lines._walk
+    monkeypatch.setattr(yaml_lines, "_walk", lambda *args: walks.append(1) or walk(*args))
+    data, lines = yaml_lines.load_yaml(path, "x.yaml")
+    assert data == {"source": {"id": "a", "title": "b"}} and not walks
+    assert yaml_lines.line_of(lines, ("source", "title")) == 3 and walks  # walked on first use

@@ -1,4 +1,4 @@
-"""Records -> RDF: one named graph per source article, plus the ontology and gazetteer graphs.
+"""Records -> RDF through an rdflib Dataset: one named graph per source article, plus the ontology and gazetteer graphs.
 
 Pure and deterministic: IRIs come from curated slugs and evidence offsets, never from counters,
 blank nodes or dict order, so the same records always give the same quads.
@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from rdflib.compare import to_canonical_graph
 from rdflib import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from .gazetteer import ATTRIBUTION, Region
-from .models import Holding, Meeting, Observation, Person, RecordFile, Regulation
-from .namespace import EGKG, ID
-from .records import Corpus, LoadedFile, format_path
+from ..gazetteer import ATTRIBUTION, Region
+from ..models import Holding, Meeting, Observation, Person, RecordFile, Regulation
+from ..namespace import EGKG, ID
+from ..records import Corpus, LoadedFile, format_path
 
-__all__ = ["GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "map_corpus", "ref_iri", "source_graph_iri"]
+__all__ = ["GAZETTEER_DATASET", "GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "ConceptLabels", "Origins", "map_corpus", "ref_iri", "slug", "source_graph_iri"]
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ONTOLOGY_GRAPH = ID["graph/ontology"]
@@ -34,7 +34,7 @@ def source_graph_iri(source_id: str) -> URIRef:
     return ID[f"graph/source/{source_id}"]
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
@@ -59,7 +59,7 @@ def map_corpus(corpus: Corpus, ontology: Graph, *, static: bool = True) -> tuple
         for triple in to_canonical_graph(ontology):
             ontology_graph.add(triple)
         _map_gazetteer(dataset.graph(GAZETTEER_GRAPH), corpus.regions)
-    labels = _ConceptLabels(ontology)
+    labels = ConceptLabels(ontology)
     for loaded in corpus.files:
         graph = dataset.graph(source_graph_iri(loaded.record.source.id))
         _SourceMapper(graph, loaded, corpus, labels, origins).map()
@@ -82,7 +82,7 @@ def _map_gazetteer(graph: Graph, regions: dict[str, Region]) -> None:
             graph.add((iri, EGKG.parentRegion, ref_iri(f"region/{region.parent}")))
 
 
-class _ConceptLabels:
+class ConceptLabels:
     """Short Indonesian labels of concepts, for readable rdfs:labels of derived nodes."""
 
     def __init__(self, ontology: Graph):
@@ -99,7 +99,7 @@ class _ConceptLabels:
 class _SourceMapper:
     """Maps one record file into its source graph."""
 
-    def __init__(self, graph: Graph, loaded: LoadedFile, corpus: Corpus, labels: _ConceptLabels, origins: Origins):
+    def __init__(self, graph: Graph, loaded: LoadedFile, corpus: Corpus, labels: ConceptLabels, origins: Origins):
         self.graph = graph
         self.origins = origins
         self.corpus = corpus
@@ -267,7 +267,7 @@ class _SourceMapper:
             self.add(iri, RDFS.label, Literal(person.name))
         else:
             # Merged into another person by a curator decision: its name becomes a variant.
-            variant = ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{_slug(person.name)}"]
+            variant = ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{slug(person.name)}"]
             self.add(iri, SKOS.altLabel, Literal(person.name))
             self.add(iri, EGKG.hasNameVariant, variant)
             self.add(variant, RDF.type, EGKG.NameVariant)
@@ -283,7 +283,7 @@ class _SourceMapper:
             self.add(iri, EGKG.rank, Literal(rank))
         for number, alias in enumerate(person.aliases):
             variant = self.origin(
-                ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{_slug(alias.name)}"],
+                ID[f"name-variant/{self.canonical(ref).split('/', 1)[1]}/{slug(alias.name)}"],
                 ("persons", index, "aliases", number),
             )
             self.add(iri, SKOS.altLabel, Literal(alias.name))
