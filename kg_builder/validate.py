@@ -1,4 +1,4 @@
-"""SHACL validation with pySHACL, reported per record file, line and field instead of per IRI."""
+"""SHACL validation (Rust `shacl` engine; pySHACL as the reference), reported per record file, line and field."""
 
 from __future__ import annotations
 
@@ -6,20 +6,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 
 from .errors import Problem
 from .mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
-from .paths import SHAPES_FILE
-from .store import open_store
 from .namespace import EGKG
-from .serialize import PREFIXES
+from .paths import SHAPES_FILE
+from .serialize import PREFIXES, ox_term, to_oxigraph
+from .shacl_engine import DEFAULT_ENGINE, Engine, ShaclResult, as_rdflib, run_engine
+from .store import open_store
 
-__all__ = ["Violation", "changed_violations", "shacl_violations", "union_graph"]
+__all__ = ["Violation", "changed_violations", "shacl_results", "shacl_violations", "union_graph"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STATIC_GRAPHS = {str(ONTOLOGY_GRAPH), str(GAZETTEER_GRAPH)}
 
 
@@ -52,7 +51,7 @@ def _short_iri(iri: str) -> str:
 
 def changed_violations(
     dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
-    *, static: Graph | None = None,
+    *, static: Graph | None = None, engine: Engine = DEFAULT_ENGINE,
 ) -> list[Violation]:
     """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
 
@@ -60,27 +59,26 @@ def changed_violations(
     (minus `stale_graphs`) every triple about those nodes and the types of everything they point
     to: all a one-step shape looks at, so the result equals validating the whole union for them.
     """
-    data = Graph()
-    for triple in static if static is not None else ():
-        data.add(triple)  # the ontology and gazetteer, when the dataset does not carry them
-    focus: set[URIRef] = set()
-    objects: set[URIRef] = set()
-    for graph in dataset.graphs():
-        name = graph.identifier
-        if name in new_graphs or str(name) in STATIC_GRAPHS:
-            for s, p, o in graph:
-                data.add((s, p, o))
-                if name in new_graphs:
-                    focus.add(s)
-                    if isinstance(o, URIRef):
-                        objects.add(o)
+    kept_graphs = {str(g) for g in new_graphs} | STATIC_GRAPHS
+    quads = [q for q in to_oxigraph(dataset) if q.graph_name.value in kept_graphs]
+    # the ontology and gazetteer, when the dataset does not carry them
+    data = [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in (static if static is not None else ())]
+    focus: set[str] = set()
+    objects: set[str] = set()
+    for quad in quads:
+        data.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        if quad.graph_name.value not in STATIC_GRAPHS:
+            focus.add(quad.subject.value)
+            if isinstance(quad.object, ox.NamedNode):
+                objects.add(quad.object.value)
     skip = stale_graphs | {str(g) for g in new_graphs}
-    for triple in _neighbourhood(previous_store, sorted(focus), sorted(objects | focus), skip):
-        data.add(triple)
-    return shacl_violations(data, SHAPES_FILE, origins, focus=sorted(focus)) if focus else []
+    data += _neighbourhood(previous_store, sorted(focus), sorted(objects | focus), skip)
+    if not focus:
+        return []
+    return shacl_violations(data, SHAPES_FILE, origins, focus=sorted(focus), engine=engine)
 
 
-def _neighbourhood(store_or_path: Path | ox.Store, subjects: list, objects: list, skip: set[str]) -> Graph:
+def _neighbourhood(store_or_path: Path | ox.Store, subjects: list[str], objects: list[str], skip: set[str]) -> list[ox.Triple]:
     """Triples about `subjects` and rdf:types of `objects` in the previous store, stated outside `skip`.
 
     They are read from the default graph, which holds each triple once; reading the named graphs
@@ -88,19 +86,19 @@ def _neighbourhood(store_or_path: Path | ox.Store, subjects: list, objects: list
     """
     store = store_or_path if isinstance(store_or_path, ox.Store) else open_store(store_or_path)
     skipped = {g for g in skip if store.contains_named_graph(ox.NamedNode(g))}
-    found = Graph()
-    objects = set(objects)
+    found: list[ox.Triple] = []
+    pointed_to = set(objects)
     for node in subjects:
-        for quad in store.quads_for_pattern(ox.NamedNode(str(node)), None, None, ox.DefaultGraph()):
+        for quad in store.quads_for_pattern(ox.NamedNode(node), None, None, ox.DefaultGraph()):
             if _stated_outside(store, quad, skipped):
-                found.add(_to_rdflib(quad))
+                found.append(quad.triple)
                 if isinstance(quad.object, ox.NamedNode):
-                    objects.add(URIRef(quad.object.value))  # what other sources say it points to
+                    pointed_to.add(quad.object.value)  # what other sources say it points to
     rdf_type = ox.NamedNode(str(RDF.type))
-    for node in sorted(objects):
-        for quad in store.quads_for_pattern(ox.NamedNode(str(node)), rdf_type, None, ox.DefaultGraph()):
+    for node in sorted(pointed_to):
+        for quad in store.quads_for_pattern(ox.NamedNode(node), rdf_type, None, ox.DefaultGraph()):
             if _stated_outside(store, quad, skipped):
-                found.add(_to_rdflib(quad))
+                found.append(quad.triple)
     return found
 
 
@@ -112,49 +110,51 @@ def _stated_outside(store: ox.Store, quad: ox.Quad, skipped: set[str]) -> bool:
                for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None))
 
 
-def _to_rdflib(quad: ox.Quad) -> tuple:
-    return (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))
+def shacl_violations(
+    data: object, shapes_file: Path, origins: Origins, *, focus: list | None = None, engine: Engine = DEFAULT_ENGINE,
+) -> list[Violation]:
+    """Validate `data` against the shapes (only `focus` nodes when given); return every violation.
+
+    `data` is the union to validate: an rdflib Graph or Dataset, Oxigraph quads or triples, or
+    N-Quads text (see shacl_engine.as_text). `engine` is "shacl" (Rust, the build's) or "pyshacl"
+    (the reference). They differ only on the lexical space of xsd:date, where the Rust engine
+    follows XSD 1.1 as SHACL requires: pySHACL passes "2024-07-01T10:00:00"^^xsd:date (rdflib
+    shortens it to a date) and refuses years 0000, negative or of five digits. The build never
+    writes such literals: the record loader refuses any date that is not a real YYYY-MM-DD with a
+    one-line message (tests/bad_inputs/records/date-time-as-date.yaml, five-digit-year.yaml).
+    """
+    results = shacl_results(data, shapes_file, focus=focus, engine=engine)
+    violations = [_violation(result, origins) for result in results]
+    return sorted(violations, key=lambda v: (v.problem.file, v.problem.line or 0, v.focus, v.path, v.message))
 
 
-def _rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        # rdflib tells "x" from "x"^^xsd:string (RDF 1.1 makes them one); the mapping writes the former.
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def shacl_violations(data: Graph, shapes_file: Path, origins: Origins, *, focus: list | None = None) -> list[Violation]:
-    """Validate `data` against the shapes (only `focus` nodes when given); return every violation."""
-    shapes = Graph().parse(shapes_file, format="turtle")
-    if focus is not None:
+def shacl_results(data: object, shapes_file: Path, *, focus: list | None = None, engine: Engine = DEFAULT_ENGINE) -> list[ShaclResult]:
+    """Every violation result of `engine` on `data`, restricted to `focus` nodes when given."""
+    shapes = None
+    if focus is not None and engine == "pyshacl":
         # pySHACL's own focus_nodes option tests membership in a list (quadratic: a 500-file chunk
         # did not finish in 10 minutes). Class targets would also select every neighbour read only
         # for its type, and building their discarded results cost 110 of 155 s per file at M.
+        data = as_rdflib(data)
+        shapes = Graph().parse(shapes_file, format="turtle")
         _target_only(shapes, data, focus)
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=False, advanced=True)
-    wanted = None if focus is None else {str(node) for node in focus}
-    if conforms:
-        return []
-    violations = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus_node = report.value(result, SH.focusNode)
-        if wanted is not None and str(focus_node) not in wanted:
-            continue  # a neighbour seen only in part, validated where it is described in full
-        path = report.value(result, SH.resultPath)
-        message = str(report.value(result, SH.resultMessage) or "violates a shape")
-        path_iri = str(path) if isinstance(path, URIRef) else ""
-        shown = _short_iri(path_iri) if path_iri else "(node)"
-        file, line, field = origins.get(str(focus_node), ("(graph)", None, ""))
-        where = f"{field} " if field else ""
-        problem = Problem(file, line, f"{where}<{focus_node}>".strip(), f"{shown}: {message}")
-        violations.append(Violation(str(focus_node), path_iri, message, problem))
-    return sorted(violations, key=lambda v: (v.problem.file, v.problem.line or 0, v.focus, v.path, v.message))
+    # The Rust engine validates every node it is given and the results are filtered: the
+    # neighbours read only for their types fail their shapes, but that costs milliseconds there.
+    results = run_engine(engine, data, shapes_file, shapes=shapes)
+    if focus is None:
+        return results
+    wanted = {str(node) for node in focus}
+    # A neighbour seen only in part (read for its type) is validated where it is described in full.
+    return [result for result in results if result.focus in wanted]
+
+
+def _violation(result: ShaclResult, origins: Origins) -> Violation:
+    """The result located at the record that made its focus node."""
+    shown = _short_iri(result.path) if result.path else "(node)"
+    file, line, field = origins.get(result.focus, ("(graph)", None, ""))
+    where = f"{field} " if field else ""
+    problem = Problem(file, line, f"{where}<{result.focus}>".strip(), f"{shown}: {result.message}")
+    return Violation(result.focus, result.path, result.message, problem)
 
 
 def _target_only(shapes: Graph, data: Graph, focus: list) -> None:

@@ -76,4 +76,4 @@ def test_the_focused_check_reads_each_fact_once_and_not_from_skipped_sources(tmp
     without_first = _neighbourhood(store, [PERSON.value], [], {_source(1).value})
     assert len(everything) == 3  # three facts, however many sources state them
     # Sources 2 and 3 still state the label and the attendance; only source 1 gave the nickname.
-    assert {str(p) for _, p, _ in without_first} == {LABEL.value, ATTENDED.value}
+    assert {p.value for _, p, _ in without_first} == {LABEL.value, ATTENDED.value}
