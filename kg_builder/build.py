@@ -29,13 +29,14 @@ from .incremental import (
     write_manifest,
 )
 from .chunked import build_in_chunks
+from .coordination import Patch, load_participations, save_participations
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .reason import Inference, infer, inferred_graphs, is_inferred
 from .records import Corpus, load_corpus, record_paths
 from .serialize import merge_nquads, to_nquads, to_oxigraph, trig_blocks, trig_document
 from .store import create_store, patch_store
-from .validate import Violation, changed_violations, shacl_violations, union_graph
+from .validate import Violation, changed_violations, shacl_violations
 from .vocab import load_ontology
 
 __all__ = ["BuildResult", "ShaclViolations", "build", "check", "owning_build", "reason_again", "write_outputs"]
@@ -88,11 +89,12 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
     timings["load records"] -= timings.get("evidence check", 0.0)  # reported as its own stage
     with _timed(timings, "map to RDF", progress):
         dataset, origins = map_corpus(corpus, ontology)
+        quads = to_oxigraph(dataset)  # the build needs them anyway; the Rust engine reads them as they are
     with _timed(timings, "SHACL", progress):
-        violations = shacl_violations(union_graph(dataset), SHAPES_FILE, origins)
+        violations = shacl_violations(quads, SHAPES_FILE, origins)
     if violations:
         raise ShaclViolations(violations)
-    return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings)
+    return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, quads=quads)
 
 
 # Above this many record files a full build goes chunk by chunk (kg_builder/chunked.py).
@@ -158,12 +160,13 @@ def _build_locked(
         return _build_chunked(data_dir, out_dir, current_fingerprint, timings, progress, reason=reason,
                               chunk_files=chunk_files)
     result = check(data_dir, progress, timings)
-    result.quads = to_oxigraph(result.dataset)
+    result.quads = result.quads or to_oxigraph(result.dataset)
     if reason:
         with _timed(timings, "reason", progress):
             result.inference = infer(result.quads, result.origins)
         result.quads = result.quads + result.inference.quads
-    cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir)
+    cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir,
+                   inference=result.inference)
     write_outputs(out_dir, result.quads, timings, progress, cache=cache)
     result.out_dir = out_dir
     return result
@@ -240,13 +243,22 @@ def _build_changes(
         with _timed(timings, "reason", progress):
             curated = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
             all_origins = _cached_origins(previous, manifest, plan) | origins
-            result.inference = infer(curated, all_origins)
+            result.inference = infer(curated, all_origins, coordination=_coordination_patch(previous, drop))
             nquads = merge_nquads(nquads, set(), result.inference.quads)
             added = new_quads + result.inference.quads
-    cache = _Cache(Manifest(manifest.fingerprint, reason), corpus, origins, data_dir, previous=(previous, manifest, plan))
+    cache = _Cache(Manifest(manifest.fingerprint, reason), corpus, origins, data_dir, previous=(previous, manifest, plan),
+                   inference=result.inference)
     write_outputs(out_dir, added, timings, progress, cache=cache, patch=(previous, drop, nquads))
     result.out_dir = out_dir
     return result
+
+
+def _coordination_patch(previous: Path, changed_graphs: set[str]) -> Patch | None:
+    """Patch the previous release's coordination pairs where the changed sources touch them (None: count all)."""
+    table = load_participations(previous / CACHE_DIR)
+    if table is None:
+        return None
+    return Patch(table, previous / STORE, {g for g in changed_graphs if not is_inferred(g)})
 
 
 def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference, list[ox.Quad], dict[str, float]]:
@@ -315,7 +327,8 @@ class _Cache:
     """Writes a release's cache/: the manifest, one TriG block and one origins map per source graph."""
 
     def __init__(self, manifest: Manifest, corpus: Corpus, origins: dict, data_dir: Path,
-                 previous: tuple[Path, Manifest, Plan] | None = None):
+                 previous: tuple[Path, Manifest, Plan] | None = None, inference: Inference | None = None):
+        self.inference = inference  # its coordination table is kept for the next build to patch
         self.manifest = manifest
         self.corpus = corpus
         self.origins = origins
@@ -349,6 +362,8 @@ class _Cache:
                 self.manifest.static_blocks[graph] = block_name(graph)
             if not is_inferred(graph):
                 (cache / f"{block_name(graph)}.trig").write_bytes(block)
+        if self.inference is not None and self.inference.coordination is not None:
+            save_participations(cache, self.inference.coordination.table)
         write_manifest(release, self.manifest)
         return all_blocks
 

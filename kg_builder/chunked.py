@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .coordination import save_participations
 from .incremental import CACHE_DIR, Manifest, block_name, save_file_entries, write_manifest
 from .mapping import map_corpus, source_graph_iri
 from .paths import ONTOLOGY_FILE
@@ -107,6 +108,8 @@ def build_in_chunks(
                 small = hermit_fits(curated_quads)
                 curated = list(ox.parse(_merged(runs), format=ox.RdfFormat.N_QUADS)) if small else None
                 inference = infer_in_store(store, all_origins, curated)
+                if inference.coordination is not None:
+                    save_participations(cache, inference.coordination.table)
                 runs.append(Path(scratch) / "inferred.nq")
                 runs[-1].write_bytes(to_nquads(inference.quads))
         with timed("write N-Quads"):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .coordination import Coordination, FullCount, Patch
 from .errors import InputError, Problem
 from .paths import PROJECT_ROOT
 from .queries import parse_query_file
@@ -78,6 +79,7 @@ class Rule:
     summary: str
     description: str
     text: str
+    computed: str = ""  # the header's `computed`: the module that concludes what the text states
 
     @property
     def iri(self) -> ox.NamedNode:
@@ -126,6 +128,7 @@ class Inference:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     skipped: str = ""  # why HermiT did not run, when it did not
+    coordination: Coordination | None = None  # the pairs' table, kept for the next incremental build
 
 
 def find_java() -> str:
@@ -145,18 +148,41 @@ def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
     rules = []
     for path in sorted(directory.glob("*.rq")):
         parsed = parse_query_file(path, required=("summary", "description", "implements"))
-        rules.append(Rule(path.stem, path, parsed.summary, parsed.description, parsed.text))
+        computed = str(parse_header(path).get("computed") or "")
+        if computed and path.stem not in COMPUTED:
+            raise InputError(f"no Python computation for this rule (only {', '.join(COMPUTED)})", file=path,
+                             field="computed")
+        rules.append(Rule(path.stem, path, parsed.summary, parsed.description, parsed.text, computed))
     return rules
 
 
-def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool | None = None) -> Inference:
+# Rules whose conclusions Python computes (the file's text stays their specification, checked by the tests).
+COMPUTED = ("40-coordination",)
+
+
+def parse_header(path: Path) -> dict:
+    """The `#+` YAML header of a rule file (parse_query_file has already refused a malformed one)."""
+    import yaml
+
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#+"):
+            break
+        lines.append(line[2:].removeprefix(" "))
+    return yaml.safe_load("\n".join(lines)) or {}
+
+
+def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool | None = None,
+          coordination: FullCount | Patch | None = None) -> Inference:
     """Everything that follows from `quads`; raise InconsistentGraph when something contradicts.
 
     HermiT runs when `hermit` is True, or when it is None and the graph is small enough for it.
+    `coordination` says how the coordination pairs are found: all counted (the default), or a
+    previous release's pairs patched where changed sources touch them.
     """
     store = ox.Store()
     store.bulk_extend(with_union(quads))
-    return _reason(store, origins or {}, quads, hermit)
+    return _reason(store, origins or {}, quads, hermit, coordination or FullCount())
 
 
 def infer_in_store(store: ox.Store, origins: dict, curated: list[ox.Quad] | None) -> Inference:
@@ -165,14 +191,17 @@ def infer_in_store(store: ox.Store, origins: dict, curated: list[ox.Quad] | None
     A chunked build reasons this way in its on-disk store, so the curated graph is never copied
     into memory. `curated` is given only when it is small enough for HermiT.
     """
-    return _reason(store, origins, curated, None)
+    return _reason(store, origins, curated, None, FullCount())
 
 
-def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermit: bool | None) -> Inference:
+def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermit: bool | None,
+            coordination: FullCount | Patch) -> Inference:
     result = Inference()
     rules = load_rules()
     start = time.perf_counter()
-    result.counts.update(apply_rules(store, rules))
+    computed: dict[str, Coordination] = {}
+    result.counts.update(apply_rules(store, rules, coordination, computed))
+    result.coordination = computed.get("40-coordination")
     result.timings["rules"] = time.perf_counter() - start
     if hermit is None:
         hermit = curated is not None and hermit_fits(len(curated))
@@ -198,23 +227,31 @@ def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermi
     return result
 
 
-def apply_rules(store: ox.Store, rules: list[Rule]) -> dict[str, int]:
+def apply_rules(store: ox.Store, rules: list[Rule], coordination: FullCount | Patch | None = None,
+                computed: dict[str, Coordination] | None = None) -> dict[str, int]:
     """Run `rules` in order inside `store` (in memory or on disk); return new triples per rule.
 
     The store's default graph must hold the union (store.with_union). Each rule's conclusions that
     the union does not hold yet go into the rule's graph and the union. They are spooled to a file
     and bulk-loaded, so memory stays flat however many triples a rule makes (at 10,000 meetings the
-    coordination rule makes millions).
+    coordination rule makes millions). A rule marked `computed` is concluded in Python by
+    `coordination` (kg_builder/coordination.py), in its place in the order; `computed` receives
+    what that computation found.
     """
     counts = {}
     with tempfile.TemporaryDirectory(prefix="egkg-rules-") as scratch:
         for rule in rules:
             spool = Path(scratch) / f"{rule.name}.nq"
             try:
-                conclusions = store.query(rule.text)
+                if rule.computed:
+                    found = (coordination or FullCount()).conclude(store, rule.graph)
+                    conclusions = found.quads
+                    if computed is not None:
+                        computed[rule.name] = found
+                else:
+                    conclusions = _new_conclusions(store, store.query(rule.text), rule.graph)
                 with spool.open("wb") as out:
-                    ox.serialize(with_union(_new_conclusions(store, conclusions, rule.graph)), out,
-                                 format=ox.RdfFormat.N_QUADS)
+                    ox.serialize(with_union(conclusions), out, format=ox.RdfFormat.N_QUADS)
             except SyntaxError as exc:
                 raise InputError(f"rule is not valid SPARQL: {exc}", file=rule.path) from None
             store.bulk_load(path=str(spool), format=ox.RdfFormat.N_QUADS)

@@ -213,6 +213,9 @@ def with_limit(text: str, limit: int | None) -> str:
         return text
     if limit < 0:
         raise InputError("--limit must be 0 or more", field="--limit")
+    # A query that ranks before it labels marks its inner limit with a `# LIMIT` line: filling it
+    # lets the store sort only the top rows (who-coordinated-with-whom at S: 28 s -> 6.5 s).
+    text = re.sub(r"^(\s*)# LIMIT$", rf"\g<1>LIMIT {int(limit)}", text, flags=re.M)
     if re.search(r"\bLIMIT\s+\d+\s*$", text, re.IGNORECASE):
         return text
     return f"{text.rstrip()}\nLIMIT {int(limit)}\n"

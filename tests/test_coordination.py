@@ -1,0 +1,161 @@
+"""Coordination pairs counted in Python equal rule 40's SPARQL, the pair questions read them and answer
+as the re-joining texts did, and an incremental build patches them to what a full build counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg_builder.build import build
+from kg_builder.coordination import FullCount, Patch
+from kg_builder.engines import OxigraphEngine
+from kg_builder.paths import PROJECT_ROOT
+from kg_builder.queries import bind, load_library, parse_query_file
+from kg_builder.reason import apply_rules, is_inferred, load_rules
+from kg_builder.run_query import with_limit
+from kg_builder.store import with_union
+
+LIBRARY = load_library()
+# The questions as they were before they read the Coordination nodes: they join participations again.
+REJOINING = {path.stem: parse_query_file(path) for path in (Path(__file__).parent / "coordination_rejoin").glob("*.rq")}
+COORDINATION_GRAPH = "https://w3id.org/egkg/id/graph/inferred/40-coordination"
+PERSONS = """
+PREFIX egkg: <https://w3id.org/egkg/ontology#>
+SELECT DISTINCT ?person WHERE { ?p egkg:participant ?person . ?person a egkg:Person } ORDER BY ?person
+"""
+
+
+@pytest.fixture(scope="module")
+def generated_build(tmp_path_factory: pytest.TempPathFactory):
+    """A generated XS corpus (20 meetings), built with reasoning: the shape of the benchmarks' data."""
+    root = tmp_path_factory.mktemp("xs")
+    subprocess.run([sys.executable, "-m", "benchmarks.generate", "--scale", "XS", "--seed", "1", "--out",
+                    str(root / "data"), "--quiet"], check=True, cwd=PROJECT_ROOT, timeout=300)
+    return build(root / "data", root / "build")
+
+
+def curated_store(result) -> ox.Store:
+    """A store holding the build's curated graphs and their union (what reasoning starts from)."""
+    store = ox.Store()
+    quads = result.quads or list(ox.parse(path=str(result.out_dir / "egkg.nq"), format=ox.RdfFormat.N_QUADS))
+    store.bulk_extend(with_union(q for q in quads if not is_inferred(q.graph_name)))
+    return store
+
+
+def concluded(store: ox.Store, *, as_sparql: bool) -> set[ox.Quad]:
+    """What the rules up to 40-coordination conclude, rule 40 run as its SPARQL text or computed in Python."""
+    rules = [rule for rule in load_rules() if rule.name <= "40-coordination"]
+    if as_sparql:
+        rules = [dataclasses.replace(rule, computed="") for rule in rules]
+    apply_rules(store, rules)
+    return set(store.quads_for_pattern(None, None, None, ox.NamedNode(COORDINATION_GRAPH)))
+
+
+@pytest.mark.parametrize("corpus", ["good_build", "generated_build"])
+def test_python_pairs_are_what_the_rule_text_concludes(corpus, request):
+    result = request.getfixturevalue(corpus)
+    by_python = concluded(curated_store(result), as_sparql=False)
+    by_sparql = concluded(curated_store(result), as_sparql=True)
+    assert by_sparql and by_python == by_sparql
+
+
+def test_rule_40_is_computed_in_python():
+    assert [rule.name for rule in load_rules() if rule.computed] == ["40-coordination"]
+
+
+def answer(engine: OxigraphEngine, query, **params) -> list[tuple[str, ...]]:
+    """Rows as comparable strings, in the order the query gives them (concatenated lists sorted)."""
+    table = engine.select(bind(query, params))
+    return [tuple("" if t is None else t.comparable() for t in row) for row in table.rows]
+
+
+@pytest.mark.parametrize("corpus", ["good_build", "generated_build"])
+def test_pair_questions_answer_as_the_rejoining_texts(corpus, request):
+    engine = OxigraphEngine(request.getfixturevalue(corpus).out_dir / "store")
+    name = "who-coordinated-with-whom"
+    for kind in (None, "person", "institution"):
+        params = {} if kind is None else {"kind": kind}
+        old, new = answer(engine, REJOINING[name], **params), answer(engine, LIBRARY[name], **params)
+        assert old and new == old, kind
+    assert "egkg:Coordination" in LIBRARY[name].text and "egkg:Coordination" not in REJOINING[name].text
+
+
+def limited_inside(text: str, limit: int) -> str:
+    """The pair question as `egkg query --limit` runs it: its ranking limited inside, before labels."""
+    assert len(re.findall(r"^\s*# LIMIT$", text, flags=re.M)) == 1
+    filled = with_limit(text, limit)
+    assert not re.search(r"^\s*# LIMIT$", filled, flags=re.M)
+    return filled
+
+
+@pytest.mark.parametrize("corpus", ["good_build", "generated_build"])
+def test_top_pairs_ranked_before_labelling_are_the_rejoining_texts_top(corpus, request):
+    engine = OxigraphEngine(request.getfixturevalue(corpus).out_dir / "store")
+    name = "who-coordinated-with-whom"
+    for kind in (None, "person", "institution"):
+        params = {} if kind is None else {"kind": kind}
+        for limit in (1, 3, 10):
+            old = engine.select(bind(REJOINING[name], params) + f"\nLIMIT {limit}\n")
+            new = engine.select(limited_inside(bind(LIBRARY[name], params), limit))
+            rows = [[t.comparable() for t in row] for row in old.rows]
+            assert rows and [[t.comparable() for t in row] for row in new.rows] == rows, (kind, limit)
+
+
+@pytest.mark.parametrize("corpus", ["good_build", "generated_build"])
+def test_ego_question_answers_as_the_rejoining_text(corpus, request):
+    engine = OxigraphEngine(request.getfixturevalue(corpus).out_dir / "store")
+    name = "who-coordinated-with"
+    persons = [row[0].value for row in engine.select(PERSONS).rows]
+    assert len(persons) >= 5
+    answered = 0
+    for person in persons:
+        old = answer(engine, REJOINING[name], person=person)
+        assert answer(engine, LIBRARY[name], person=person) == old, person
+        answered += bool(old)
+    assert answered >= 5
+    assert "egkg:Coordination" in LIBRARY[name].text
+
+
+def coordination_lines(out: Path) -> list[bytes]:
+    return [line for line in (out / "egkg.nq").read_bytes().splitlines() if COORDINATION_GRAPH.encode() in line]
+
+
+def drop_last_participant(record: Path) -> None:
+    """Remove the last participant of the record's meeting: the block from its `- who:` to the meeting's evidence."""
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = max(i for i, line in enumerate(lines) if line.startswith("      - who: "))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("        "))
+    assert end - start >= 2
+    record.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
+def test_incremental_build_patches_the_pairs_to_a_full_builds(generated_build, tmp_path):
+    data, out = tmp_path / "data", tmp_path / "build"
+    shutil.copytree(generated_build.out_dir.parent / "data", data)
+    first = build(data, out, chunk_files=8)  # chunked: the path past what fits in memory keeps the table too
+    assert first.quad_count is not None and first.inference.coordination is not None
+    record = sorted((data / "records").glob("*.yaml"))[3]
+    drop_last_participant(record)
+    patched = build(data, out)
+    assert patched.changes is not None and patched.changes.changed == (record.name,)
+    coordination = patched.inference.coordination
+    assert 0 < coordination.recounted < coordination.pairs  # only pairs touching the edited source
+    fresh = build(data, tmp_path / "fresh", incremental=False)
+    assert coordination_lines(out) == coordination_lines(tmp_path / "fresh")
+    assert coordination_lines(out) != coordination_lines(generated_build.out_dir)
+    assert (out / "egkg.nq").read_bytes() == (tmp_path / "fresh" / "egkg.nq").read_bytes()
+    assert fresh.inference.coordination.recounted == fresh.inference.coordination.pairs
+
+
+def test_a_patch_from_an_unchanged_table_keeps_every_pair(good_build, tmp_path):
+    store = curated_store(good_build)
+    full = FullCount().conclude(store, ox.NamedNode(COORDINATION_GRAPH))
+    patch = Patch(full.table, good_build.out_dir / "store", set()).conclude(store, ox.NamedNode(COORDINATION_GRAPH))
+    assert patch.recounted == 0 and set(patch.quads) == set(full.quads)
