@@ -671,25 +671,34 @@ def resolve(
     from .models import RecordFile
     from .paths import ONTOLOGY_FILE
     from .records import load_corpus
-    from .resolve import candidates, load_decisions, mentions, save_decision
+    from .resolve import already_known, candidates, check_known_refs, load_decisions, mentions, save_decision
     from .vocab import load_ontology
     from .yaml_lines import load_yaml_with_lines
 
+    corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))
+    records = [(f.display, f.record) for f in corpus.files]
+    for verdict, pair in (("same", same), ("different", different)):
+        if pair:
+            check_known_refs(pair, records, f"--{verdict}")
     for verdict, pair in (("same", same), ("different", different)):
         if pair:
             save_decision(data, verdict, *pair)
             out.print(f"recorded: {pair[0]} and {pair[1]} are {verdict}; the next build honours it", markup=False)
     if same or different:
         return
-    corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))
-    records = [(f.display, f.record) for f in corpus.files]
+    known_mentions = mentions(records)
+    drafts: list[tuple[str, RecordFile]] = []
     for path in draft:
         document, _ = load_yaml_with_lines(path, str(path))
         try:
-            records.append((str(path), RecordFile.model_validate(document)))
+            drafts.append((str(path), RecordFile.model_validate(document)))
         except Exception as exc:  # pydantic's ValidationError: report its first line only
             raise InputError(f"not a valid record file: {str(exc).splitlines()[0]}", file=path) from None
-    found = candidates(mentions(records), load_decisions(data))
+    draft_mentions = mentions(drafts)
+    found = candidates(known_mentions + draft_mentions, load_decisions(data))
+    reused = already_known(draft_mentions, known_mentions)
+    # A draft reusing a known id is no duplicate to decide: it is listed below as already known.
+    found = [c for c in found if not (c.a.ref == c.b.ref and (c.a in draft_mentions) != (c.b in draft_mentions))]
     table = Table(title=f"{len(found)} probable duplicate(s)")
     for column in ("score", "status", "a", "b", "why"):
         table.add_column(column, overflow="fold")
@@ -697,6 +706,9 @@ def resolve(
         table.add_row(f"{c.score:.0f}", c.status, f"{c.a.name} <{c.a.ref}> ({c.a.file})",
                       f"{c.b.name} <{c.b.ref}> ({c.b.file})", "; ".join(c.reasons))
     out.print(table)
+    for mine, theirs in reused:
+        out.print(f"already known: {mine.ref} ({mine.name!r} in {mine.file}) is {theirs.name!r} of {theirs.file}",
+                  markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -707,6 +719,8 @@ def draft(
     outlet: Annotated[Optional[str], typer.Option("--outlet", help="outlet name")] = None,
     published: Annotated[Optional[str], typer.Option("--published", help="publication date YYYY-MM-DD (for dates without a year)")] = None,
     data: DataOption = DATA_DIR,
+    build_dir: Annotated[Optional[Path], typer.Option("--build", help="a build to draft against: reuse the ids it "
+                                                      "already has and flag new ids that collide with them")] = None,
 ) -> None:
     """Propose a draft record file for an article (every fact with its quote); print it as YAML."""
     import datetime as dt
@@ -727,8 +741,19 @@ def draft(
         text_path = str(article.resolve().relative_to(data.resolve()))
     except ValueError:
         text_path = str(article)
+    known = None
+    if build_dir is not None:
+        from .draft.reuse import load_known
+
+        known = load_known(build_dir)  # before drafting: a missing build fails at once
     document = draft_article(text, source_url=source_url, outlet=outlet, published=day, text_path=text_path)
-    sys.stdout.write(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    header = ""
+    if known is not None:
+        from .draft.reuse import reconcile
+
+        document, review = reconcile(document, known)
+        header = f"# Drafted against the build {build_dir}:\n" + "".join(f"#   {line}\n" for line in review.lines())
+    sys.stdout.write(header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
 
 
 @app.command(name="eval")

@@ -195,3 +195,25 @@ def candidates(found: list[Mention], decisions: Decisions | None = None) -> list
             if key not in best or best[key].score < score:
                 best[key] = Candidate(a, b, score, tuple(reasons), status)
     return sorted(best.values(), key=lambda c: (-c.score, c.a.ref, c.b.ref, c.a.name, c.b.name))
+
+
+def already_known(draft_mentions: list[Mention], known_mentions: list[Mention]) -> list[tuple[Mention, Mention]]:
+    """Draft mentions whose id the records already have (one pair per draft id): the draft reuses a known entity."""
+    by_ref: dict[str, Mention] = {}
+    for mention in known_mentions:
+        if mention.kind == "name":
+            by_ref.setdefault(mention.ref, mention)
+    pairs: dict[str, tuple[Mention, Mention]] = {}
+    for mention in draft_mentions:
+        if mention.ref in by_ref and mention.ref not in pairs:
+            pairs[mention.ref] = (mention, by_ref[mention.ref])
+    return [pairs[ref] for ref in sorted(pairs)]
+
+
+def check_known_refs(refs: tuple[str, ...], records: list[tuple[str, RecordFile]], option: str) -> None:
+    """Refuse a decision naming an id that no record file has: the next build would fail on it."""
+    known = {m.ref for m in mentions(records)}
+    for ref in refs:
+        if ref not in known:
+            raise InputError(f"unknown reference {ref!r}: no record file has this id; check the spelling "
+                             "(egkg resolve lists the known ones)", field=option)

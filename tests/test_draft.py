@@ -137,7 +137,7 @@ def test_cli_drafts_relative_days_against_the_first_day(tmp_path: Path) -> None:
         ("Peraturan KPU (PKPU) Nomor 2 Tahun 2024", "pkpu/2024/2"),
         ("Keputusan Gubernur Sulawesi Tenggara Nomor 100.3.3.2/180/HK/2025 tentang tim", "keputusan/2025/100.3.3.2-180-hk-2025"),
         ("Peraturan Pemerintah pengganti UUD Nomor 1 tahun 2014", "perppu/2014/1"),
-        ("berdasarkan Pancasila dan Undang-Undang Dasar Tahun 1945.", "uud/1945"),
+        ("berdasarkan Undang-Undang Dasar Tahun 1945.", "uud/1945"),
     ],
 )
 def test_citations(text: str, reg_id: str) -> None:
@@ -436,3 +436,203 @@ def test_a_mistake_in_a_knowledge_file_names_file_line_and_field(knowledge_copy:
         knowledge.offices() if file == "offices.yaml" else knowledge.rank_pattern()
     problem = caught.value.problem
     assert problem.file == str(path) and problem.line and problem.field == field, problem
+
+
+# --- meetings (issue 17, item 3): invented snippets, one pattern each ----------------------------
+
+def _meetings(text: str, published: dt.date | None = None) -> list[dict]:
+    return draft_article(text, published=published, text_path="sources/x.txt").get("meetings", [])
+
+
+def _days_of(meetings: list[dict]) -> list[tuple]:
+    return sorted((m["start"], m.get("end")) for m in meetings)
+
+
+def test_a_date_right_after_a_title_naming_the_election_is_the_meetings() -> None:
+    text = ("Berita Daerah\nRakor Desk Pilkada Sleman Bahas Logistik\n\n"
+            "SLEMAN – Rakor Desk Pilkada Serentak 2024 Kabupaten Sleman, Senin (4/11/2024), digelar di Aula Kantor "
+            "Bupati Sleman. Pemungutan suara akan digelar tanggal 27 November 2024 di seluruh TPS yang tersebar.\n")
+    assert _days_of(_meetings(text)) == [(dt.date(2024, 11, 4), None)]
+
+
+@pytest.mark.parametrize(("phrase", "first", "last"), [
+    ("Kamis-Jumat (24-25/10/2024)", dt.date(2024, 10, 24), dt.date(2024, 10, 25)),
+    ("Kamis dan Jumat (5-6/12/2024)", dt.date(2024, 12, 5), dt.date(2024, 12, 6)),
+    ("Rabu hingga Kamis (13-14/11/2024)", dt.date(2024, 11, 13), dt.date(2024, 11, 14)),
+    ("selama tiga hari, 19 s/d 21 November 2024", dt.date(2024, 11, 19), dt.date(2024, 11, 21)),
+])
+def test_every_day_of_a_range_is_a_meeting_day(phrase: str, first: dt.date, last: dt.date) -> None:
+    (mention,) = find_dates(phrase)
+    assert (mention.date, mention.end_date) == (first, last)
+
+
+@pytest.mark.parametrize("word", ["Rakornas", "Rakortek", "Coffee morning", "Apel siaga", "FGD", "Audiensi",
+                                  "Rapat kerja", "Rakorda"])
+def test_meeting_words_beyond_rakor_and_rapat_make_a_meeting(word: str) -> None:
+    text = (f"Portal Berita\nKegiatan Bersama Forkopimda Maluku\n\nAMBON – {word} bersama unsur Forkopimda Provinsi "
+            "Maluku digelar Rabu (6/11/2024) pagi di Hotel Santika Ambon. Kegiatan dipimpin Sekda Maluku.\n")
+    (meeting,) = _meetings(text)
+    assert meeting["start"] == dt.date(2024, 11, 6) and word.lower() in meeting["title"].lower()
+
+
+def test_the_dateline_gives_the_date() -> None:
+    text = ("Kaltim Kini\nRakortek Kesbangpol Bahas Kerawanan\n\nSAMARINDA – Selasa (12/3/2024) – Badan Kesbangpol "
+            "Provinsi Kalimantan Timur menggelar rakortek pemetaan kerawanan bersama instansi vertikal.\n")
+    assert _days_of(_meetings(text)) == [(dt.date(2024, 3, 12), None)]
+
+
+def test_two_meetings_in_one_article_are_kept_apart() -> None:
+    text = ("Warta Desa\nDua Hari Berturut Pemkab Matangkan Pilkada\n\n"
+            "KENDAL - Penjabat Bupati Kendal Slamet Riyadi memimpin rakor Desk Pilkada, Senin (14/10/2024), di "
+            "Pendopo Kabupaten Kendal bersama unsur Forkopimda.\n\n"
+            "Keesokan harinya, Selasa (15/10/2024), Slamet menerima audiensi Ketua Bawaslu Kendal Agustina Wulan "
+            "Sari di ruang kerjanya.\n")
+    meetings = _meetings(text)
+    assert _days_of(meetings) == [(dt.date(2024, 10, 14), None), (dt.date(2024, 10, 15), None)]
+    assert len({m["id"] for m in meetings}) == 2
+
+
+def test_the_meeting_title_keeps_the_year_after_tahun() -> None:
+    text = ("Berita Kukar\nRakor Pilkada\n\nTENGGARONG – Rapat Koordinasi (Rakor) Kelancaran Penyelenggaraan "
+            "Pilkada Serentak Tahun 2024, Senin (18/11/2024), digelar di Pendopo Bupati Kutai Kartanegara.\n")
+    (meeting,) = _meetings(text)
+    assert meeting["title"].endswith("Serentak Tahun 2024")
+
+
+def test_meeting_words_are_read_from_the_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg_builder.draft import knowledge, meetings
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = target / "meetings.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {words: [Sarasehan], kind: rakor}\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", target)
+    meetings.meeting_words.cache_clear()
+    try:
+        text = ("Portal\nSarasehan Pilkada\n\nAMBON – Sarasehan kebangsaan jelang Pilkada Maluku digelar Rabu "
+                "(6/11/2024) di Hotel Santika Ambon bersama tokoh masyarakat.\n")
+        (meeting,) = _meetings(text)
+        assert meeting["start"] == dt.date(2024, 11, 6)
+    finally:
+        meetings.meeting_words.cache_clear()
+
+
+# --- regulations (issue 17, item 3) --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "reg_id"), [
+    ("sesuai PKPU 2 tahun 2024 tentang tahapan", "pkpu/2024/2"),
+    ("merujuk Kep. Menkopolhukam Nomor 149 Tahun 2024 tentang Desk Pilkada", "keputusan/2024/149"),
+    ("diatur Perbawaslu Nomor 3 Tahun 2024 tentang pengawasan", "perbawaslu/2024/3"),
+    ("Perda No. 4 Tahun 2023 tentang ketertiban umum", "perda/2023/4"),
+    ("Peraturan Bawaslu (Perbawaslu) Nomor 7 Tahun 2024", "perbawaslu/2024/7"),
+])
+def test_regulation_forms(text: str, reg_id: str) -> None:
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == [reg_id]
+
+
+@pytest.mark.parametrize("text", [
+    '"Setia kepada Pancasila dan UUD 1945 adalah sumpah setiap ASN," ujarnya.',
+    "Kita jaga NKRI yang berlandaskan Pancasila dan Undang-Undang Dasar 1945 bersama-sama.",
+])
+def test_a_rhetorical_constitution_is_no_citation(text: str) -> None:
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == []
+
+
+def test_the_constitution_cited_as_a_basis_is_a_citation() -> None:
+    text = "Pemilihan digelar berdasarkan Pasal 22E UUD 1945 dan UU Nomor 7 Tahun 2017."
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == ["uud/1945", "uu/2017/7"]
+
+
+_TEGAL_INPRES = ("Berita\nNetralitas ASN\n\nTEGAL – Rakor netralitas ASN digelar Senin (29/1/2024) di Balai Kota Tegal. "
+                 "Peserta berpedoman pada Inpres Nomor 4 Tahun 2023 tentang netralitas aparatur.\n")
+
+
+def test_a_type_the_vocabulary_lacks_is_reported_not_drafted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg_builder.draft import citations
+
+    # Every shipped type has its concept (tests/test_ontology.py): take inpres out of the vocabulary.
+    known = citations.vocabulary_notations()
+    lacking = {**known, "RegulationType": known["RegulationType"] - {"inpres"}}
+    monkeypatch.setattr(citations, "vocabulary_notations", lambda: lacking)
+    citations.regulation_types.cache_clear()
+    try:
+        draft = draft_article(_TEGAL_INPRES, text_path="sources/x.txt")
+    finally:
+        citations.regulation_types.cache_clear()
+    assert not draft.get("regulations")
+    assert "Inpres Nomor 4 Tahun 2023" in draft["source"]["notes"] and "inpres" in draft["source"]["notes"]
+
+
+@pytest.mark.parametrize(("text", "reg_id"), [
+    ("berpedoman pada Inpres Nomor 4 Tahun 2023 tentang netralitas aparatur", "inpres/2023/4"),
+    ("sesuai Surat Edaran Nomor 12 Tahun 2023 tentang netralitas ASN", "surat-edaran/2023/12"),
+    ("diatur dalam Peraturan Gubernur Nomor 5 Tahun 2024 tentang tim", "pergub/2024/5"),
+    ("berdasarkan Perbup Nomor 21 Tahun 2024 tentang posko", "perbup/2024/21"),
+    ("mengacu pada Peraturan Wali Kota Nomor 3 Tahun 2024 tentang kampanye", "perwal/2024/3"),
+])
+def test_regional_heads_regulations_instructions_and_circulars_are_drafted(text: str, reg_id: str) -> None:
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == [reg_id]
+
+
+def test_an_inpres_becomes_a_regulation_of_the_draft() -> None:
+    draft = draft_article(_TEGAL_INPRES, text_path="sources/x.txt")
+    assert [(r["type"], r["year"], r.get("number")) for r in draft.get("regulations", [])] == [("inpres", 2023, "4")]
+
+
+def test_regulation_types_are_read_from_the_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg_builder.draft import citations, knowledge
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = target / "regulations.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {type: pergub, forms: [Peraturan Gubernur, Pergub]}\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", target)
+    citations.regulation_types.cache_clear()
+    try:
+        assert [c.reg_id for c in find_citations("Pergub Nomor 5 Tahun 2024 tentang tim")] == ["pergub/2024/5"]
+    finally:
+        citations.regulation_types.cache_clear()
+
+
+def test_a_bare_number_is_not_read_across_into_the_next_citations_number() -> None:
+    text = "sesuai Perbawaslu 3 tahun 2024 dan PKPU Nomor 13 Tahun 2024."
+    assert [c.reg_id for c in find_citations(text) if c.resolved] == ["perbawaslu/2024/3", "pkpu/2024/13"]
+
+
+# --- offices the vocabulary declares, and titles it lacks -----------------------------------------
+
+_PALU_STAFF = ("Berita\nRakor Pengamanan Pilkada\n\nPALU – Rapat koordinasi pengamanan Pilkada digelar di Aula Mapolda "
+               "Sulawesi Tengah, Senin (4/11/2024). Rakor dihadiri Wakapolda Sulawesi Tengah Brigjen Pol Darmono Wicaksono "
+               "dan Ketua KPU Sulawesi Tengah Andi Lamba Pratama.\n")
+
+
+def _notes_by_person(draft: dict) -> dict[str, str]:
+    return {p["who"]: p.get("note", "") for m in draft.get("meetings", []) for p in m.get("participants", [])}
+
+
+def test_a_deputy_police_chief_gets_a_post() -> None:
+    draft = draft_article(_PALU_STAFF, text_path="sources/x.txt")
+    assert {(p["office"], p["label"]) for p in draft.get("posts", [])} >= {("wakapolda", "Wakapolda Sulawesi Tengah")}
+    assert "title as written" not in _notes_by_person(draft)["person/darmono-wicaksono"]
+
+
+def test_a_title_the_vocabulary_lacks_is_named_in_the_participants_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg_builder.draft import assemble
+
+    real = assemble.find_officials
+
+    def without_wakapolda(text: str):
+        # What officials.py returns for a title whose office the ontology lacks: the slug, no office.
+        found = real(text)
+        for o in found:
+            if o.title_office == "wakapolda":
+                o.office = None
+        return found
+
+    monkeypatch.setattr(assemble, "find_officials", without_wakapolda)
+    draft = draft_article(_PALU_STAFF, text_path="sources/x.txt")
+    notes = _notes_by_person(draft)
+    assert "title as written: Wakapolda Sulawesi Tengah (wakapolda); not an egkg:OfficeType yet" in notes["person/darmono-wicaksono"]
+    assert "title as written" not in notes["person/andi-lamba-pratama"]
+    assert "wakapolda" not in {p["office"] for p in draft.get("posts", [])}

@@ -17,16 +17,24 @@ from .conftest import DATA, run_egkg
 
 CORPUS = Path(__file__).parent / "draft_corpus"
 
-# Floors: the figures measured on this corpus when it was made (35 articles: 5 curated, 30 invented).
-# They may only go up: raise them when the drafter improves. Issue 17's targets, measured on real
-# unseen articles, are persons recall >= 0.85 and precision >= 0.90, meeting dates recall >= 0.85,
-# regulations recall >= 0.90; today the drafter reaches persons 33/118 = 0.28 recall and 33/40 = 0.82
-# precision, meeting dates 19/45 = 0.42 recall, regulations 13/18 = 0.72 recall.
+# Floors (37 articles: 5 curated, 32 invented). They may only go up. Issue 17 wants this test to fail
+# when persons recall drops below 0.85 or precision below 0.90 (its targets on real unseen articles).
+# When the corpus was made the drafter reached persons 33/118 = 0.28 recall, 33/40 = 0.82 precision;
+# after person finding (titles, lists, representatives, apposition, initials) it reaches 133/133 on both.
+# person+post+kind is lower (70/132 recall) because a post is drafted only for offices the ontology
+# declares (egkg:OfficeType); titles it lacks yet (wakapolda, kabinda, ...) give a person without a post.
 FLOORS = {
-    ("persons", "recall"): Fraction(33, 118),
-    ("persons", "precision"): Fraction(33, 40),
+    ("persons", "recall"): Fraction(85, 100),
+    ("persons", "precision"): Fraction(90, 100),
+    ("person+post+kind", "recall"): Fraction(50, 100),
+    ("person+post+kind", "precision"): Fraction(90, 100),
     ("meeting dates", "recall"): Fraction(19, 45),
     ("regulations", "recall"): Fraction(13, 18),
+    # Institutions are scored on the five curated articles (64 gold): 29/64 recall, 29/31 precision before
+    # names alone were placed in the article's region, groups of office holders ("para Kapolsek ...
+    # se-Kabupaten X") and ad hoc bodies (Desk Pilkada, PPK, Pantarlih) were read.
+    ("institutions", "recall"): Fraction(61, 64),
+    ("institutions", "precision"): Fraction(61, 62),
 }
 
 
@@ -137,3 +145,40 @@ def test_eval_gold_on_a_directory_without_gold_files_says_so(tmp_path: Path) -> 
     result = _eval(empty)
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {empty}: --gold: no gold files (*.yaml) in this directory"
+
+
+@pytest.fixture
+def institutions_file(tmp_path: Path, monkeypatch):
+    """A private copy of knowledge/ for knowledge/institutions.yaml to be edited in."""
+    from kg_builder.draft import institutions, knowledge
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(knowledge.KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(knowledge, "KNOWLEDGE_DIR", target)
+    institutions._knowledge.cache_clear()
+    yield target / "institutions.yaml"
+    institutions._knowledge.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("{kind: dpd, type: Legislature,", "{kind: dpd, typ: Legislature,", "institutions.9.type"),  # reported as missing
+        ("{kind: dpd, type: Legislature,", "{kind: dpd, type: Parliament,", "institutions.9.type"),
+        ("patterns: ['Komisi", "patterns: ['(Komisi", "institutions.8.patterns.0"),
+        ("units: {province: kejati,", "units: {province: kejatii,", "institutions.28.units.province"),
+    ],
+    ids=["misspelt-key", "type-not-in-ontology", "bad-regex", "unit-not-a-kind"],
+)
+def test_a_mistake_in_the_institutions_file_names_file_line_and_field(institutions_file: Path, old: str, new: str,
+                                                                      field: str) -> None:
+    from kg_builder.draft import institutions
+    from kg_builder.errors import InputError
+
+    text = institutions_file.read_text(encoding="utf-8")
+    assert old in text
+    institutions_file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        institutions._knowledge()
+    problem = caught.value.problem
+    assert problem.file == str(institutions_file) and problem.line and problem.field == field, problem

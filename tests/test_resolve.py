@@ -80,3 +80,13 @@ def test_a_draft_is_matched_against_known_persons(tmp_path):
     result = run_egkg("resolve", "--draft", draft, "--data", DATA)
     assert result.returncode == 0, result.stderr
     assert "person/edy-h" in result.stdout and "proposed" in result.stdout
+
+
+@pytest.mark.parametrize("verdict", ["--same", "--different"])
+def test_a_decision_on_an_id_no_record_has_is_refused(data_copy, verdict):
+    result = run_egkg("resolve", verdict, "person/edy-suharmanto", "person/edy-suharmantoo", "--data", data_copy)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {verdict}: unknown reference 'person/edy-suharmantoo': no record file has this id; check the "
+        "spelling (egkg resolve lists the known ones)"]
+    assert not (data_copy / "resolutions.yaml").exists()

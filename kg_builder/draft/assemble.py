@@ -17,7 +17,7 @@ from .dates import find_dates
 from .figures import Figure, find_figures
 from .institutions import ORG_KINDS, find_institutions
 from .knowledge import office_labels
-from .meetings import guess_meeting
+from .meetings import MeetingGuess, guess_meetings
 from .officials import Official, find_officials
 from .regions import gazetteer
 from .spans import Span, normalise, sentence_bounds, slugify
@@ -183,8 +183,8 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
     provinces = Counter(c.split(".")[0] for c in regions)
     context_region = provinces.most_common(1)[0][0] if provinces else None
     officials = [o for o in find_officials(masked) if o.start >= body.header_end or body.header_end == 0]
-    meeting = guess_meeting(masked, dates, body.header_end, [(c.start, c.end) for c in citations], published)
-    when = meeting.date.date if meeting else None
+    meetings = guess_meetings(masked, dates, body.header_end, [(c.start, c.end) for c in citations], published)
+    when = meetings[0].date.date if meetings else None
     people = _persons(d, officials, context_region, when)
     for inst in find_institutions(masked):
         if inst.start >= body.header_end and (inst.region or inst.level == "national"):
@@ -192,8 +192,9 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
     regs = _regulations(d, citations)
     unresolved = [c for c in citations if not c.resolved]
     if unresolved:
-        d.report.append("unresolved regulation mentions: " + "; ".join(f'"{c.printed}" ({Span(c.start, c.end, c.confidence).describe()})' for c in unresolved))
-    meeting_ref = _meeting(d, masked, meeting, people, officials, regs, body.header_end) if meeting else None
+        d.report.append("regulation mentions not drafted: " + "; ".join(
+            f'"{c.printed}" ({c.why}; {Span(c.start, c.end, c.confidence).describe()})' for c in unresolved))
+    meeting_ref = _meetings(d, masked, meetings, people, officials, regs, body.header_end) if meetings else None
     _observations(d, masked, body.header_end, meeting_ref, when)
     if d.report:
         source["notes"] = ("Draft by the curation assistant; check every fact. " + " | ".join(d.report))[:20000]
@@ -281,20 +282,55 @@ def _regulations(d: _Draft, citations) -> list[tuple[str, Any]]:
     return out
 
 
-def _meeting(d: _Draft, text: str, guess, people, officials, regs, header_end: int) -> None:
+# The dateline's place: "KUPANG – ...", "Outlet, Kupang – ...", at the start of the body.
+_DATELINE_PLACE = re.compile(r"\s*(?:[A-Za-z][\w. ]{1,40},\s*)?(?P<place>[A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+)?)\s*[,:–—-]")
 
-    date = guess.date
-    title = d.quote(*guess.title_span) if guess.title_span else None
-    venues = find_venues(text[header_end:])
-    place_ref, region = None, None
-    dateline = re.match(r"\s*[A-Za-z][\w. ]{1,40},\s*([A-Z][A-Za-z]+)\s*[:–-]", text[header_end:])
-    fallback = gazetteer().match_at(dateline.group(1), 0) if dateline else None
-    for v in venues:
-        vregion = v.region or (fallback.code if fallback else None)
+
+def _places(d: _Draft, text: str, header_end: int) -> list[tuple[int, str, str]]:
+    """Every venue with a known region, as (offset, place ref, region code); the dateline's city places the rest."""
+    dateline = _DATELINE_PLACE.match(text, header_end)
+    hit = gazetteer().match_at(text, dateline.start("place"), prefer="City") if dateline else None
+    # A dateline naming a town that is no region ("SUNGGUMINASA"): the regency or city the body names most.
+    local = Counter(h.code for h in gazetteer().find_all(text[header_end:]) if "." in h.code).most_common(1)
+    fallback = hit.code if hit else local[0][0] if local else None
+    found = []
+    for v in find_venues(text[header_end:]):
+        vregion = v.region or fallback
         if vregion:
             place = {"id": slugify(v.name), "name": v.name, "region": f"region/{vregion}"}
             if d.add("places", place, Span(header_end + v.start, header_end + v.end, v.confidence)):
-                place_ref, region = place_ref or f"place/{slugify(v.name)}", region or vregion
+                found.append((header_end + v.start, f"place/{slugify(v.name)}", vregion))
+    return found
+
+
+def _meetings(d: _Draft, text: str, guesses: list[MeetingGuess], people, officials, regs, header_end: int) -> str | None:
+    """Each meeting with its venue and participants; the first (best-attested) one also gets the citations.
+
+    A further meeting is named in a sentence of its own: it gets the venue and the persons of that
+    sentence; the first meeting keeps the first venue and everyone else.
+    """
+    places = _places(d, text, header_end)
+    extra_spans = [sentence_bounds(text, g.date.start) for g in guesses[1:]]
+    refs = []
+    for i, guess in enumerate(guesses):
+        if i == 0:
+            s, e = sentence_bounds(text, guess.date.start)
+            own = [p for p in places if s <= p[0] < e]
+            place = (own or places or [None])[0]
+            who = [p for p in people if not any(a <= o.start < b for a, b in extra_spans for o in p["mentions"])]
+            refs.append(_meeting(d, text, guess, place, who, officials, regs))
+        else:
+            s, e = extra_spans[i - 1]
+            place = next((p for p in places if s <= p[0] < e), None)
+            who = [p for p in people if any(s <= o.start < e for o in p["mentions"])]
+            refs.append(_meeting(d, text, guess, place, who, [], []))
+    return refs[0]
+
+
+def _meeting(d: _Draft, text: str, guess: MeetingGuess, place, people, officials, regs) -> str | None:
+    date = guess.date
+    title = d.quote(*guess.title_span) if guess.title_span else None
+    place_ref, region = (place[1], place[2]) if place else (None, None)
     item: dict[str, Any] = {
         "id": slugify(f"{date.date.isoformat()}-{guess.kind}-{_region_name(region) or 'draft'}"),
         "kind": guess.kind, "title": title or "Rapat Koordinasi", "start": date.date,
@@ -319,7 +355,8 @@ def _meeting(d: _Draft, text: str, guess, people, officials, regs, header_end: i
         part: dict[str, Any] = {"who": f"person/{p['id']}", "roles": ["representative" if o.represents else "attendee"]}
         q = d.quote(o.start, o.end)
         if q:
-            participants.append({**part, "evidence": [q], "note": f"draft: {Span(o.start, o.end, o.confidence).describe()}"})
+            note = "; ".join(filter(None, [f"draft: {Span(o.start, o.end, o.confidence).describe()}", _unknown_title(o)]))
+            participants.append({**part, "evidence": [q], "note": note})
     for o in officials:
         if o.person or not o.office or not o.region:
             continue
@@ -335,6 +372,14 @@ def _meeting(d: _Draft, text: str, guess, people, officials, regs, header_end: i
     if title and item in d.data["meetings"] and title not in item["evidence"]:
         item["evidence"].append(title)
     return f"meeting/{added['id']}" if added else None
+
+
+def _unknown_title(o: Official) -> str | None:
+    """A title that gave no post: shown to the reviewer, who may add its egkg:OfficeType or the post by hand."""
+    if o.office or not o.title:
+        return None
+    slug = f" ({o.title_office})" if o.title_office else ""
+    return f"title as written: {o.title}{slug}; not an egkg:OfficeType yet"
 
 
 def _observations(d: _Draft, text: str, header_end: int, meeting_ref: str | None, when: dt.date | None) -> None:

@@ -23,6 +23,8 @@ _TAIL_MARKERS = re.compile(
     re.I,
 )
 _DATELINE = re.compile(r"\d{1,2}:\d{2}|^(Senin|Selasa|Rabu|Kamis|Jum'?at|Sabtu|Minggu|Ahad)\b", re.I)
+# A paragraph opening with the dateline ("ARSO - ...", "KOTA BIMA – ...") starts the body, however short.
+_BODY_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ \t]+[A-Z][A-Z.'’]+){0,3}[ \t]*(?:,[^–—\n-]{0,40})?[ \t]*[–—-][ \t]")
 _TRAILING_CREDIT = re.compile(r"\((ADV|adv[^)]*|[A-Z][a-z]+|[a-z]{2,5}(/[a-z]+)*)\)\s*$")
 
 
@@ -71,7 +73,7 @@ def split_body(text: str) -> Body:
         credit = _TRAILING_CREDIT.search(content)
         if credit and len(stripped.split()) > 8:
             furniture.append((start + credit.start(), start + credit.end(), "advertorial marker or byline"))
-        if first_long is None and len(stripped.split()) >= 20:
+        if first_long is None and (len(stripped.split()) >= 20 or (_BODY_DATELINE.match(stripped) and len(stripped.split()) >= 8)):
             first_long = start
         if title is None and 3 <= len(stripped.split()) <= 30 and not _DATELINE.search(stripped):
             title = (start + len(content) - len(content.lstrip()), start + len(content.rstrip()))

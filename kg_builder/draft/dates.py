@@ -22,16 +22,18 @@ _NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "t
 
 _WD = r"(?:Senin|Selasa|Rabu|Kamis|Jum[’']?at|Sabtu|Minggu|Ahad)"
 _MON = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY_PART = rf"(?:(?:hari[ \t]+)?(?P<wd1>{_WD})(?:[ \t]*-[ \t]*(?P<wd2>{_WD}))?[ \t]*,?[ \t]*(?:tanggal[ \t]+|tgl\.?[ \t]+)?)?"
+# Between the days of a range: "-", "s/d", "sampai", "hingga", "dan" ("Kamis dan Jumat (5-6/12)").
+_TO = r"(?:-|–|s\.?[ \t]*/?[ \t]*d\.?|sampai(?:[ \t]+dengan)?|hingga|dan)"
+_WEEKDAY_PART = rf"(?:(?:hari[ \t]+)?(?P<wd1>{_WD})(?:[ \t]*{_TO}[ \t]*(?P<wd2>{_WD}))?[ \t]*,?[ \t]*(?:tanggal[ \t]+|tgl\.?[ \t]+)?)?"
 # [0-9] rather than \d, which also takes other scripts' digits ("०") that int() then misreads.
 _NUMERIC = re.compile(
-    _WEEKDAY_PART + r"\([ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{2}|[0-9]{4}))?[ \t]*\)"
+    _WEEKDAY_PART + r"\([ \t]*(?P<d>[0-9]{1,2})(?:[ \t]*[-–][ \t]*(?P<d_end>[0-9]{1,2}))?/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{2}|[0-9]{4}))?[ \t]*\)"
     r"|(?<![0-9./])(?P<d2>[0-9]{1,2})/(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4})(?![0-9/])",
     re.I,
 )
 _TEXTUAL = re.compile(
     _WEEKDAY_PART
-    + rf"(?P<d>[0-9]{{1,2}})(?:[ \t]*(?:-|–|s\.?d\.?|sampai|hingga)[ \t]*(?P<d_end>[0-9]{{1,2}}))?[ \t]+(?P<mon>{_MON})(?![a-z])(?:[ \t]+(?P<y>[0-9]{{4}}))?",
+    + rf"(?P<d>[0-9]{{1,2}})(?:[ \t]*(?:-|–|s\.?[ \t]*/?[ \t]*d\.?|sampai(?:[ \t]+dengan)?|hingga)[ \t]*(?P<d_end>[0-9]{{1,2}}))?[ \t]+(?P<mon>{_MON})(?![a-z])(?:[ \t]+(?P<y>[0-9]{{4}}))?",
     re.I,
 )
 _MONTH_FIRST = re.compile(_WEEKDAY_PART + rf"(?P<mon>{_MON})[ \t]+(?P<d>[0-9]{{1,2}}),[ \t]*(?P<y>[0-9]{{4}})", re.I)
@@ -108,8 +110,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
         year, kind = _year(yr, published)
         date = _make(year, int(mo), int(d)) if year else None
         if date:
-            ok, note = _check_weekday(m, date, None)
-            add(DateMention(m.start(), m.end(), date, None, kind, ok, _conf(kind, ok), note))
+            last = _make(year, int(mo), int(m.group("d_end"))) if m.group("d") and m.group("d_end") else None
+            last = last if last and last > date else None
+            ok, note = _check_weekday(m, date, last)
+            add(DateMention(m.start(), m.end(), date, last, kind, ok, _conf(kind, ok), note))
     for pattern in (_TEXTUAL, _MONTH_FIRST):
         for m in finditer(pattern, text):
             year, kind = _year(m.group("y"), published)

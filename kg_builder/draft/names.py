@@ -1,43 +1,52 @@
-"""Personal names: capitalised name runs, honorifics, academic degrees and police/military ranks."""
+"""Personal names: capitalised name runs with initials and particles, honorifics, degrees and police/military ranks."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .knowledge import degree_pattern, honorific_pattern, rank_pattern
+from .knowledge import degree_pattern, honorific_pattern, name_abbreviations, name_particles, not_name_words, rank_pattern
 
-__all__ = ["NameParts", "read_name", "read_name_backwards", "STOPWORDS"]
+__all__ = ["NameParts", "read_name", "read_name_backwards", "looks_like_name", "is_not_name_word", "STOPWORDS"]
 
-# Ranks, honorifics and degrees are listed in knowledge/names.yaml.
-_RANK = rank_pattern()
-_HONORIFIC = honorific_pattern()
-_DEGREE = degree_pattern()
-_TOKEN = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,})"
-_RANK_RE = re.compile(_RANK + r"[ \t]+")
-_HON_RE = re.compile(_HONORIFIC + r"[ \t]+")
-_DEG_RE = re.compile(r"[ \t]*,?[ \t]*(" + _DEGREE + r")")
+# Ranks, honorifics, degrees, particles and the words that are never names are in knowledge/names.yaml.
+_RANK_RE = re.compile(rank_pattern() + r"(?:[ \t]+|(?<=\.)(?=[A-Z]))")
+# A dotted honorific may be glued to the name ("Drs.Mulyadi", "H.M.Faisal").
+_HON_RE = re.compile(honorific_pattern() + r"(?:[ \t]+|(?<=\.)(?=[A-Z]))")
+_DEG_RE = re.compile(r"[ \t]*,?[ \t]*(" + degree_pattern() + r")")
 # Patterns matched at a position of the whole text (`pattern.match(text, pos)`), never on a slice
 # `text[pos:]`: a slice copies the rest of the article, once per name, which is quadratic on a long page.
 _GAP = re.compile(r"[ \t]+")
 _AFTER_DEGREE = re.compile(r"(?:[ \t]*,|[ \t]*$|[ \t]+[a-z,.(]|\.)")
-_TOKEN_RE = re.compile(_TOKEN + r"(?![\w.])|" + _TOKEN + r"(?=\.(?:\s|$))")
+_WORD = r"[A-Z][a-z]+(?:['’-][A-Za-z]+)*"
+# One token of a name: a capitalised word (the last one may end a sentence), a word in capitals, an
+# initial or short abbreviation with its dot ("J.F.", "A.", "Muh."), glued to the next word or not, or a
+# bare capital letter before another word ("I Wayan", "A Munawar").
+_TOKEN_RE = re.compile(
+    r"(?P<initial>[A-Z]\.(?:[ \t]?[A-Z]\.)*|(?:" + "|".join(map(re.escape, name_abbreviations())) + r")\.)(?=[ \t]*[A-Z])"
+    r"|(?P<letter>[A-Z])(?=[ \t]+[A-Z][a-z])"
+    r"|(?P<word>" + _WORD + r"|[A-Z]{3,})(?![\w.])"
+    r"|(?P<last>" + _WORD + r"|[A-Z]{3,})(?=\.(?:\s|$))"
+)
+_TOKEN_GAP = re.compile(r"[ \t]*")
+_MAX_TOKENS = 6
 
-STOPWORDS = {w.lower() for w in """
-Ketua Wakil Anggota Komisioner Gubernur Bupati Walikota Wali Kota Kapolda Kapolres Kapolresta Kapolsek Pangdam
-Danrem Dandim Danramil Kajati Kajari Kasi Pidum Camat Kepala Kaban Sekretaris Sekda Sesprov Sekdaprov Pabung
-Asintel Wakapolres Wakapolda Kasat Kabag Kadis Kasdim Kapten Staf Direktur Menteri Presiden Penjabat Pejabat
-Pelaksana Sementara Harian Tugas Pjs Plh Plt Divisi Panitia Tim Ketum Sekjen Camat Lurah Kades
-KPU KPUD Bawaslu Panwaslu DKPP Komisi Pemilihan Umum Pemerintah Pemprov Pemkab Pemkot Pemda Kabupaten Provinsi
-Daerah Dinas Badan Forkopimda Forum DPR DPRD DPD RI TNI Polri Polres Polda Polsek Kodim Korem Kodam Koramil
-Kejaksaan Kejati Kejari Negeri Tinggi Rapat Koordinasi Rakor Pilkada Pemilu Hotel Kantor Ruang Aula Pendopo
-Gedung Balai Kesbangpol OPD PPK PPS KPPS Pantarlih ASN Republik Indonesia Negara Kesatuan Bangsa Politik
-Dalam Sementara Kemudian Selain Pada Di Dan Yang Hadir Turut Saat Menurut Ia Beliau Sedangkan Adapun
-Senin Selasa Rabu Kamis Jumat Sabtu Minggu Januari Februari Maret April Mei Juni Juli Agustus September
-Oktober November Nopember Desember Tahun Nomor Selaku Oleh Para Seluruh Unsur Serta Bersama Dengan Untuk
-Sebagai Hal Kegiatan Acara Arahan Sambutan Menurut Namun Bahkan Juga Kami Kita Mereka Saya Ini Itu Tersebut
-Pj Pjs Provinsi Prov Kab Kec Desa Kelurahan Kecamatan Sultra Kaltim Sumbar Se Sekretariat Kepolisian Tentara
+# Kept for callers that test single words; the knowledge file and the office titles are the source.
+STOPWORDS = set(not_name_words()) | {w.lower() for w in """
+Kapten Penjabat Pejabat Pelaksana Sementara Harian Tugas Pjs Plh Plt Panitia Tim Ketum Sekjen
+Komisi Pemerintah Pemprov Pemkab Pemkot Pemda Forkopimda Forum DPR DPRD DPD RI TNI Polri Polres Polda
+Kejaksaan Kejati Kejari Rapat Rakor Rakornas Rakorda Rakortek Rakornis Hotel Kantor Ruang Aula Pendopo
+Gedung Balai Kesbangpol OPD ASN Republik Indonesia Kesatuan Bangsa Dalam Kemudian Selain Pada Di Dan Yang
+Saat Menurut Ia Beliau Sedangkan Adapun Senin Selasa Rabu Kamis Jumat Sabtu Minggu Januari Februari Maret
+April Mei Juni Juli Agustus September Oktober November Nopember Desember Tahun Nomor Selaku Oleh Para
+Seluruh Serta Bersama Dengan Untuk Sebagai Hal Arahan Sambutan Namun Bahkan Juga Kami Kita Mereka Saya Ini
+Itu Tersebut Prov Kab Kec Sultra Kaltim Sumbar Se Kepolisian Tentara Pancasila UUD Undang FGD Coffee Morning
+Apel Siaga Focus Group Discussion Share Bagikan Facebook Twitter WhatsApp Baca
 """.split()}
+
+
+def is_not_name_word(word: str) -> bool:
+    return word.strip(".").lower() in STOPWORDS
 
 
 @dataclass
@@ -54,20 +63,43 @@ class NameParts:
     ranks: list[str] = field(default_factory=list)
 
 
-def _tokens_from(text: str, pos: int, limit: int = 5) -> tuple[list[re.Match[str]], int]:
+def _tokens_from(text: str, pos: int) -> list[re.Match[str]]:
     tokens: list[re.Match[str]] = []
     at = pos
-    while len(tokens) < limit:
+    while len(tokens) < _MAX_TOKENS:
         m = _TOKEN_RE.match(text, at)
-        if not m or m.group(0).lower() in STOPWORDS:
+        if not m or is_not_name_word(m.group(0)):
             break
         tokens.append(m)
         at = m.end()
-        gap = _GAP.match(text, at)
-        if not gap:
+        if m.lastgroup == "last":
             break
-        at = gap.end()
-    return tokens, at
+        gap = _GAP.match(text, at)
+        if gap:
+            at = gap.end()
+        elif m.lastgroup != "initial":  # only an initial's dot may be glued to the next word
+            break
+    while tokens and tokens[-1].lastgroup in ("initial", "letter"):
+        tokens.pop()  # a name does not end with an initial ("Ketua PPK A." is no name)
+    return tokens
+
+
+def looks_like_name(tokens: list[str]) -> bool:
+    """A personal name has at least one real word: not a particle, not an acronym, not an institution word."""
+    particles = name_particles()
+    for t in tokens:
+        plain = t.strip(".")
+        if len(plain) >= 3 and not plain.isupper() and plain not in particles and not is_not_name_word(plain):
+            return True
+    return False
+
+
+def _printed_name(tokens: list[re.Match[str]]) -> str:
+    name = " ".join(t.group(0).replace(" ", "").replace("\t", "") for t in tokens)
+    name = re.sub(r"(?<=\.)(?=[A-Z][a-z])", " ", name)  # "M.Fadlan" -> "M. Fadlan"
+    if name.replace(".", "").replace(" ", "").isupper():
+        name = name.title()
+    return name
 
 
 def read_name(text: str, pos: int) -> NameParts | None:
@@ -77,7 +109,7 @@ def read_name(text: str, pos: int) -> NameParts | None:
     honorifics: list[str] = []
     while True:
         r = _RANK_RE.match(text, at)
-        if r:
+        if r and not honorifics:
             ranks.append(r.group(0).strip())
             at = r.end()
             continue
@@ -87,42 +119,41 @@ def read_name(text: str, pos: int) -> NameParts | None:
             at = h.end()
             continue
         break
-    tokens, _ = _tokens_from(text, at)
-    if not tokens:
+    tokens = _tokens_from(text, at)
+    if not tokens or not looks_like_name([t.group(0) for t in tokens]):
         return None
-    if all(t.group(0).isupper() for t in tokens) and not ranks and not honorifics:
-        if len(tokens) < 2:
-            return None  # a lone all-caps word is an acronym, not a name
+    if all(t.group(0).isupper() for t in tokens) and not ranks and not honorifics and len(tokens) < 2:
+        return None  # a lone all-caps word is an acronym, not a name
     name_start, name_end = tokens[0].start(), tokens[-1].end()
     end = name_end
     degrees: list[str] = []
     while True:
         d = _DEG_RE.match(text, end)
-        if not d or not _AFTER_DEGREE.match(text, d.end()) and not text[d.end():d.end()+1] in ",. \n":
+        if not d or not _AFTER_DEGREE.match(text, d.end()) and text[d.end() : d.end() + 1] not in ",. \n":
             break
         degrees.append(d.group(1).strip())
         end = d.end()
-    name = " ".join(t.group(0) for t in tokens)
-    if name.isupper():
-        name = name.title()
-    return NameParts(pos, end, name, name_start, name_end, honorifics, degrees, ranks)
+    return NameParts(pos, end, _printed_name(tokens), name_start, name_end, honorifics, degrees, ranks)
 
 
-def read_name_backwards(text: str, end: int) -> NameParts | None:
-    """The capitalised name run that ends right before `end` (for "NAME selaku ...")."""
-    head = text[max(0, end - 80) : end]
-    m = re.search(r"((?:" + _TOKEN + r")(?:[ \t]+" + _TOKEN + r"){0,4})[ \t]*,?[ \t]*$", head)
-    if not m:
-        return None
-    words = m.group(1).split()
-    while words and words[0].lower() in STOPWORDS:
-        words.pop(0)
-    if not words or any(w.lower() in STOPWORDS for w in words):
-        return None
-    base = max(0, end - 80)
-    start = base + m.start(1) + m.group(1).index(words[0]) if len(words) < len(m.group(1).split()) else base + m.start(1)
-    start = base + m.group(0).rfind(" ".join(words)) + m.start() if " ".join(words) in m.group(0) else start
-    stop = start + len(" ".join(words))
-    if text[start:stop] != " ".join(words):
-        return None
-    return NameParts(start, stop, " ".join(words), start, stop)
+_CLAUSE_BREAK = re.compile(r"(?:[.!?:;(\"“]\s|\n|^)(?=[^\n]*$)")
+_WORD_START = re.compile(r"(?<![\w.])[A-Z]")
+_TRAILING_COMMA = re.compile(r"[ \t]*,?[ \t]*$")
+
+
+def read_name_backwards(text: str, end: int, floor: int = 0) -> NameParts | None:
+    """The name (with rank, honorifics, degrees) that ends right before `end`, after an optional comma.
+
+    For "NAME selaku ..." and "NAME, S.H., Kepala ...": the earliest start in the clause, at or after
+    `floor`, from which a name reads up to `end` (so the rank and honorifics are kept).
+    """
+    base = max(floor, end - 160)
+    head = text[base:end]
+    cut = max((m.end() for m in re.finditer(r"[.!?:;(\"“](?=\s)|\n", head)), default=0)
+    tail = _TRAILING_COMMA.search(head)
+    stop = base + (tail.start() if tail else len(head))
+    for w in _WORD_START.finditer(text, base + cut, stop):
+        found = read_name(text, w.start())
+        if found and found.end == stop:
+            return found
+    return None

@@ -15,7 +15,7 @@ __all__ = ["RegionHit", "Gazetteer", "gazetteer"]
 # Widely used abbreviations of province and regency names (press usage, not article-specific).
 ABBREVIATIONS: dict[str, str] = {
     "Aceh": "11", "Sumut": "12", "Sumbar": "13", "Kepri": "21", "Jambi": "15", "Sumsel": "16",
-    "Babel": "19", "Bengkulu": "17", "Lampung": "18", "DKI": "31", "DKI Jakarta": "31", "Jabar": "32",
+    "Babel": "19", "Bengkulu": "17", "Lampung": "18", "DKI": "31", "DKI Jakarta": "31", "Jakarta": "31", "Jabar": "32",
     "Jateng": "33", "DIY": "34", "Jatim": "35", "Banten": "36", "Bali": "51", "NTB": "52", "NTT": "53",
     "Kalbar": "61", "Kalteng": "62", "Kalsel": "63", "Kaltim": "64", "Kaltara": "65", "Sulut": "71",
     "Sulteng": "72", "Sulsel": "73", "Sultra": "74", "Gorontalo": "75", "Sulbar": "76", "Maluku": "81",
@@ -28,6 +28,7 @@ ABBREVIATIONS: dict[str, str] = {
 }
 # Matched at a position of the whole text, not on a slice of the rest of it (quadratic on long pages).
 _ABBREVIATION_AFTER = re.compile(r"[ \t]*\((?P<a>[A-Za-z]{2,10})\)")
+_CITY_AFTER = re.compile(r"[ \t]+Kota(?![\w-])")
 _PREFIX = re.compile(r"^(Kabupaten|Kab\.?|Kota|Provinsi|Prov\.?)\s+", re.I)
 
 
@@ -105,15 +106,21 @@ class Gazetteer:
                 return code
         return codes[0]
 
-    def match_at(self, text: str, pos: int, prefer: str | None = None) -> RegionHit | None:
-        """A region name starting exactly at `pos` (capitalised or all caps in the text)."""
+    def match_at(self, text: str, pos: int, prefer: str | None = None, any_case: bool = False) -> RegionHit | None:
+        """A region name starting exactly at `pos` (capitalised or all caps in the text, unless `any_case`:
+        after "se-" a lower-case "sultra" is still a region)."""
         m = self.pattern.match(text, pos)
-        if not m or not (m.group("name")[0].isupper()):
+        if not m or not (any_case or m.group("name")[0].isupper()):
             return None
+        end = m.end()
+        city_after = None if m.group("prefix") else _CITY_AFTER.match(text, end)
+        if city_after:  # "Polres Bima Kota", "Kapolres Sorong Kota": the city, not the regency of that name
+            code = self.resolve(m.group("name"), "Kota")
+            if code and self.regions[code].kind == "City":
+                return RegionHit(m.start(), city_after.end(), code, "City")
         code = self.resolve(m.group("name"), m.group("prefix"), prefer)
         if code is None:
             return None
-        end = m.end()
         abbr = _ABBREVIATION_AFTER.match(text, end)
         if abbr:
             end = abbr.end()

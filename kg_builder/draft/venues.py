@@ -10,7 +10,8 @@ from .spans import finditer
 
 __all__ = ["VenueMention", "find_venues"]
 
-_KEYWORD = r"(?:Hotel|Gedung|Ruang|Ruangan|Aula|Pendopo|Pendapa|Kantor|Balai|Rumah[ \t]+Jabatan|Rujab|Graha|Wisma|Auditorium|Hall|Convention|Mess|Sekretariat|Markas|Mapolres|Mapolda|Makodim|Kediaman|Gedong|Resort|Cafe|Kafe|Restoran|Rumah[ \t]+Makan)"
+# Baruga (Bugis-Makassar hall), Lapangan (an apel's field), Lantai (a floor of an office).
+_KEYWORD = r"(?:Hotel|Baruga|Lapangan|Lantai|Stadion|Gelanggang|Alun-alun|Gedung|Ruang|Ruangan|Aula|Pendopo|Pendapa|Kantor|Balai|Rumah[ \t]+Jabatan|Rujab|Graha|Wisma|Auditorium|Hall|Convention|Mess|Sekretariat|Markas|Mapolres|Mapolda|Makodim|Kediaman|Gedong|Resort|Cafe|Kafe|Restoran|Rumah[ \t]+Makan)"
 _CAPWORD = r"(?:[A-Z][\w'’&.-]*|\d+|dan|&)"
 _VENUE = re.compile(
     rf"(?P<lead>\b(?:bertempat|berlangsung|digelar|dilaksanakan|diselenggarakan|diadakan|dilangsungkan)?[ \t]*\b(?:di|ke)[ \t]+)"

@@ -6,15 +6,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from rdflib import SKOS
+
 from ...errors import InputError
+from ...paths import ONTOLOGY_FILE
+from ...vocab import load_ontology, load_vocabulary
 from ...yaml_lines import LineMap, line_of, load_yaml_with_lines
 
-__all__ = ["KNOWLEDGE_DIR", "Office", "degree_pattern", "honorific_pattern", "office_labels", "offices",
-           "rank_pattern", "written_form"]
+__all__ = ["KNOWLEDGE_DIR", "Office", "degree_pattern", "honorific_pattern", "name_abbreviations", "name_particles", "not_name_words",
+           "office_labels", "offices", "rank_pattern", "written_form"]
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
@@ -27,6 +31,8 @@ class _OfficeRow(_Strict):
     office: Optional[str]
     label: Optional[str] = None
     org_kind: Optional[str] = None
+    level: Optional[Literal["national", "province", "regency", "district"]] = None
+    heads: bool = False
     titles: list[str] = []
     patterns: list[str] = []
 
@@ -34,8 +40,6 @@ class _OfficeRow(_Strict):
     def _written_somehow(self) -> "_OfficeRow":
         if not self.titles and not self.patterns:
             raise ValueError("give the office's titles (or patterns)")
-        if self.office and not self.label:
-            raise ValueError("an office needs a label (the post's name before the region)")
         return self
 
 
@@ -49,16 +53,26 @@ class _NameFile(_Strict):
     honorifics: list[str]
     degrees: list[str]
     degree_patterns: list[str]
+    name_particles: list[str] = []
+    name_abbreviations: list[str] = []
+    not_name_words: list[str] = []
+    name_words: list[str] = []
 
 
 @dataclass(frozen=True)
 class Office:
-    """One row of offices.yaml: the office type, its post label, its institution kind and the regex of its titles."""
+    """One row of offices.yaml: the office type, its post label, its institution kind and the regex of its titles.
+
+    `in_vocabulary`: the office is an egkg:OfficeType of the ontology, so a draft may give it a post.
+    """
 
     office: str | None
     label: str | None
     org_kind: str | None
     pattern: str
+    level: str | None = None
+    heads: bool = False
+    in_vocabulary: bool = False
 
 
 def written_form(text: str) -> str:
@@ -99,14 +113,28 @@ def _checked(pattern: str, path: Path, lines: LineMap, where: tuple) -> str:
 
 
 @lru_cache(maxsize=1)
+def _ontology_offices() -> dict[str, str]:
+    """Office types the ontology declares: notation -> Indonesian label (the concept's prefLabel@id)."""
+    graph = load_ontology(ONTOLOGY_FILE)
+    out = {}
+    for notation, iri in load_vocabulary(graph).concepts.get("OfficeType", {}).items():
+        labels = [str(lbl) for lbl in graph.objects(iri, SKOS.prefLabel) if getattr(lbl, "language", None) == "id"]
+        out[notation] = labels[0] if labels else notation
+    return out
+
+
+@lru_cache(maxsize=1)
 def offices() -> tuple[Office, ...]:
-    """The office rows in the order they are tried."""
+    """The office rows in file order (where several match at one place, the longest match wins)."""
     table, lines, path = _load("offices.yaml", _OfficeFile)
+    known = _ontology_offices()
     rows = []
     for i, row in enumerate(table.offices):
         patterns = [_checked(p, path, lines, ("offices", i, "patterns", j)) for j, p in enumerate(row.patterns)]
-        rows.append(Office(row.office, row.label, row.org_kind,
-                           _checked(_alternatives(row.titles, patterns), path, lines, ("offices", i))))
+        label = row.label or known.get(row.office or "") or (row.titles[0] if row.titles else row.office)
+        rows.append(Office(row.office, label if row.office else row.label, row.org_kind,
+                           _checked(_alternatives(row.titles, patterns), path, lines, ("offices", i)),
+                           row.level, row.heads, bool(row.office) and row.office in known))
     return tuple(rows)
 
 
@@ -118,6 +146,28 @@ def office_labels() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _names() -> tuple[_NameFile, LineMap, Path]:
     return _load("names.yaml", _NameFile)
+
+
+def name_abbreviations() -> list[str]:
+    """Name words written abbreviated with a dot ("Muh.", "Abd.")."""
+    return list(_names()[0].name_abbreviations)
+
+
+def name_particles() -> frozenset[str]:
+    """Short words that may open or sit inside a personal name ("I Wayan", "Mustari Dg Nai")."""
+    return frozenset(_names()[0].name_particles)
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Lower-cased words never part of a personal name: the listed ones and the words of every office title."""
+    words = _names()[0]
+    keep = {w.lower() for w in words.name_words}
+    out = {w.lower() for w in words.not_name_words}
+    for row in _load("offices.yaml", _OfficeFile)[0].offices:
+        for title in row.titles:
+            out.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", title) if w.lower() not in keep)
+    return frozenset(out)
 
 
 def rank_pattern() -> str:
