@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
 from kg_builder.engines import OxigraphEngine
 from kg_builder.evidence import normalise
 from kg_builder.site import KINDS, write_site
+from kg_builder.site.data import EGKG
 
 from .browser import needs_browser, open_page
 from .conftest import DATA
@@ -138,6 +140,12 @@ def test_a_facts_quote_link_lands_on_the_highlighted_quote(site, kind, tmp_path)
     ("kpu sijunjung", "org/kpu-kab-sijunjung.html"),
     ("SIJÚNJUNG", "org/kpu-kab-sijunjung.html"),
     ("Sulawesi Teng", "region/74.html"),
+    # Inside a word, not only at its start: "armanto" is the end of Suharmanto. ("harmanto" is found
+    # anyway, one letter from the printed variant "Edy hermanto"; "armanto" is two from every word.)
+    ("armanto", "person/edy-suharmanto.html"),
+    ("ARMÁNTO", "person/edy-suharmanto.html"),
+    ("vianto", "person/andap-budhi-revianto.html"),
+    ("kpu junjung", "org/kpu-kab-sijunjung.html"),
 ])
 def test_the_search_box_finds_partial_names_and_acronyms(site, typed, expected, tmp_path):
     with open_page(site / SAMPLES["meeting"]) as visit:
@@ -160,9 +168,23 @@ def test_the_language_switch_shows_english(site):
         assert visit.evaluate("document.querySelector('h2 .t-en').textContent") == "Name variants"
 
 
+HOSTILE_URL = "javascript:alert(5)"
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    """A build whose names, quotes and notes carry script payloads and an RTL override, as scraped text might."""
+    """A build whose names, quotes and notes carry script payloads and an RTL override, as scraped text might.
+
+    The payloads reach every page kind: a person's name and a participation's quote and note; a post's
+    label and a holding's quote (so the region page lists both); a regulation's title and quote; an
+    institution's quote; and a `javascript:` URL on the source, put into the store directly since the
+    record format refuses one (a store is not only written by `egkg build` from checked records).
+    """
     root = tmp_path_factory.mktemp("hostile-site")
     data = root / "data"
     shutil.copytree(DATA, data)
@@ -170,15 +192,30 @@ def hostile_site(tmp_path_factory) -> Path:
     sentence = f"\nHadir pula {HOSTILE_NAME} dan {HOSTILE_QUOTE} dalam rapat tersebut.\n"
     text_file.write_text(text_file.read_text(encoding="utf-8") + sentence, encoding="utf-8")
     record = data / "records" / "004-eksposisi-2024-11-18-rakor-pilkada-kukar.yaml"
-    person = f"persons:\n  - id: hostile-person\n    name: '{HOSTILE_NAME}'\n    evidence: '{HOSTILE_NAME}'\n"
-    participant = ("    participants:\n      - who: person/hostile-person\n"
-                   f"        evidence: '{HOSTILE_QUOTE}'\n        note: '{HOSTILE_NOTE}'\n")
     text = record.read_text(encoding="utf-8")
-    assert "\npersons:\n" in text and "\n    participants:\n" in text
-    text = text.replace("\npersons:\n", "\n" + person, 1).replace("\n    participants:\n", "\n" + participant, 1)
+    quote_too = f"\n{' ' * 6}- '{HOSTILE_QUOTE}'\n"
+    for old, new in [
+        ("\npersons:\n", f"\npersons:\n  - id: hostile-person\n    name: '{HOSTILE_NAME}'\n    evidence: '{HOSTILE_NAME}'\n"),
+        ("\n    participants:\n", "\n    participants:\n      - who: person/hostile-person\n"
+                                 f"        evidence: '{HOSTILE_QUOTE}'\n        note: '{HOSTILE_NOTE}'\n"),
+        ("\n    label: Bupati Kutai Kartanegara\n", f"\n    label: 'Bupati {HOSTILE_NAME}'\n"),
+        ('\n    attested_on: [2024-11-18]\n    evidence: "Pejabat Sementara (Pjs) Bupati Kabupaten Kutai Kartanegara (Kukar) Bambang Arwanto"\n',
+         '\n    attested_on: [2024-11-18]\n    evidence:\n      - "Pejabat Sementara (Pjs) Bupati Kabupaten Kutai Kartanegara (Kukar) Bambang Arwanto"'
+         + quote_too),
+        # The record cites no regulation (its "Pancasila dan UUD 1945" is rhetoric): one is added for the payload.
+        ("\nelections:\n", "\nregulations:\n  - id: uud/1945\n    type: uud\n    year: 1945\n"
+                          f"    title: 'Undang-Undang Dasar {HOSTILE_NAME}'\n    printed: Undang-Undang Dasar Tahun 1945\n"
+                          '    evidence:\n      - "Undang-Undang Dasar Tahun 1945"' + quote_too + "\nelections:\n"),
+        ('\n      - "antara Pemda dengan KPU, BAWASLU, TNI dan KEPOLISIAN"\n',
+         '\n      - "antara Pemda dengan KPU, BAWASLU, TNI dan KEPOLISIAN"' + quote_too),
+    ]:
+        text = _replace_once(text, old, new)
     record.write_text(text, encoding="utf-8")
     build(data, root / "build")
-    write_site(OxigraphEngine(root / "build" / "store"), root / "site", data)
+    store = ox.Store(str(root / "build" / "store"))
+    source = ox.NamedNode("https://w3id.org/egkg/id/source/eksposisi-2024-11-18-rakor-pilkada-kukar")
+    store.add(ox.Quad(source, ox.NamedNode(EGKG + "url"), ox.Literal(HOSTILE_URL), ox.DefaultGraph()))
+    write_site(OxigraphEngine(store), root / "site", data)
     return root / "site"
 
 
@@ -187,8 +224,15 @@ HOSTILE_PAGES = {
     "meeting": "meeting/2024-11-18-rakor-pilkada-kukar.html",
     "source": "source/eksposisi-2024-11-18-rakor-pilkada-kukar.html",
     "org": "org/pemkab-kutai-kartanegara.html",
+    "post": "post/bupati-kutai-kartanegara.html",
+    "regulation": "regulation/uud_1945.html",
+    "region": "region/64.02.html",
     "index": "index.html",
 }
+
+
+def test_hostile_text_is_tried_on_every_page_kind():
+    assert set(HOSTILE_PAGES) == {"index", *KINDS}
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_PAGES))
@@ -207,6 +251,10 @@ def test_hostile_text_is_shown_as_text_never_run(hostile_site, kind, tmp_path):
                               "a => !/^(\\.\\.\\/|[a-z0-9-]+\\/|#|index\\.html|https?:)/.test(a.getAttribute('href'))).length") == 0
         body = visit.evaluate("document.body.textContent")
         assert "<img src=x onerror=alert(2)>" in body
+        if kind != "index":  # the index lists names only; every other kind shows a hostile quote too
+            assert HOSTILE_QUOTE in body
+        if kind == "source":  # shown, never made a link (the href check above finds no javascript:)
+            assert HOSTILE_URL in body
         # The RTL override stays inside an isolating element, so it cannot reorder the text around it.
         assert visit.evaluate("Array.from(document.querySelectorAll('bdi')).some(b => b.textContent.includes('\\u202e'))")
         outside = visit.evaluate("""(() => { const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

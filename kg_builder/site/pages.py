@@ -158,9 +158,10 @@ class Pages:
         }
 
     def _meetings(self, page: Page, meetings: set[str]) -> list[dict]:
-        rows = [{"meeting": page.ref(m), "date": self.data.value(m, E + "startDate"), "evidence": page.evidence(m)}
-                for m in meetings]
-        return sorted(rows, key=lambda r: (r["date"], r["meeting"]["iri"]))
+        # Ordered before their evidence is read: a page numbers its sources on first use, so a set's
+        # order (which changes with Python's hash seed) would renumber them from run to run.
+        dated = sorted((self.data.value(m, E + "startDate"), m) for m in meetings)
+        return [{"meeting": page.ref(m), "date": date, "evidence": page.evidence(m)} for date, m in dated]
 
     def _participations(self, page: Page, who: str) -> list[dict]:
         rows = [self._participation(page, p) for p in sorted(set(self.participations_of.get(who, ())))]

@@ -34,17 +34,32 @@
     // Case- and accent-insensitive: "Sijunjung", "SIJUNJUNG" and "sijúnjung" are one term.
     return term.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  var SHORTEST_ENDING = 3;  // shorter endings ("to", "a") would match inside nearly every name
+  function endings(word) {
+    // Every ending of a word but the word itself: a prefix search for "armanto" then meets the
+    // ending "armanto" of "suharmanto", so a name is found by any part of it.
+    var letters = Array.from(word);
+    var found = [];
+    for (var i = 1; i <= letters.length - SHORTEST_ENDING; i++) { found.push(letters.slice(i).join("")); }
+    return found;
+  }
   function ready() {
     if (!loading) {
       loading = load("assets/minisearch.js").then(function () { return load("assets/search-index.js"); }).then(function () {
         index = new MiniSearch({
-          fields: ["name", "aliases"],
+          // "inside" is the name and aliases again, indexed as the endings of their words: a match
+          // there ranks below one at the start of a word.
+          fields: ["name", "aliases", "inside"],
           storeFields: ["name", "kind", "date"],
+          extractField: function (document, field) {
+            return field === "inside" ? document.name + " " + document.aliases : document[field];
+          },
           // Words are runs of letters (with their accents) and digits: "<img" and "src=x" are "img",
           // "src" and "x", and "Pol.(P)" is "pol" and "p"; MiniSearch's default keeps symbols inside words.
           tokenize: function (text) { return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean); },
-          processTerm: fold,
-          searchOptions: { prefix: true, fuzzy: 0.15, combineWith: "AND", boost: { name: 2 } }
+          processTerm: function (term, field) { return field === "inside" ? endings(fold(term)) : fold(term); },
+          searchOptions: { processTerm: fold, prefix: true, fuzzy: 0.15, combineWith: "AND",
+                           boost: { name: 2, aliases: 1, inside: 0.5 } }
         });
         index.addAll(window.EGKG_SEARCH);
         window.egkgSearch = index;
