@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
-from ..yaml_lines import line_of, load_yaml_with_lines
+from ..yaml_lines import line_of
 
 __all__ = ["MeetingRow", "RegulationRow", "load_meeting_rows", "load_regulation_rows", "vocabulary_notations"]
 
@@ -34,7 +33,7 @@ class RegulationRow(_Strict):
     issuer_between: bool = False
     # A one-word form followed by a name ("UU Pemilu", "PKPU Kampanye") is reported as a vague mention.
     vague: bool = False
-    note: Optional[str] = None
+    note: str | None = None
 
 
 class _RegulationFile(_Strict):
@@ -45,15 +44,7 @@ class _RegulationFile(_Strict):
 def _load(name: str, model: type[BaseModel]):
     from . import knowledge  # read at call time: tests point KNOWLEDGE_DIR at a copy
 
-    path = knowledge.KNOWLEDGE_DIR / name
-    data, lines = load_yaml_with_lines(path, str(path))
-    try:
-        return model.model_validate(data), lines, path
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = tuple(first["loc"])
-        raise InputError(first["msg"], file=path, line=line_of(lines, where),
-                         field=".".join(str(p) for p in where) or "(file)") from None
+    return knowledge._load(name, model)
 
 
 @lru_cache(maxsize=1)
