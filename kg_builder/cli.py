@@ -30,8 +30,11 @@ app = typer.Typer(
 out = Console(highlight=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
-DataOption = Annotated[Path, typer.Option("--data", help="records, sources and reference data")]
-OutOption = Annotated[Path, typer.Option("--out", help="where egkg.nq, egkg.trig and store/ go")]
+# Defaults are shown relative to the checkout: the absolute path made the help differ from one clone to the next.
+DataOption = Annotated[Path, typer.Option("--data", help="records, sources and reference data",
+                                          show_default="data/ in the checkout")]
+OutOption = Annotated[Path, typer.Option("--out", help="where egkg.nq, egkg.trig and store/ go",
+                                         show_default="build/ in the checkout")]
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -217,7 +220,8 @@ UserOption = Annotated[Optional[str], typer.Option("--user", help="user for the 
 PasswordOption = Annotated[Optional[str], typer.Option("--password", help="password for the remote endpoint")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="seconds to wait for each answer from the remote store")]
 QueryTimeoutOption = Annotated[float, typer.Option("--timeout", help="total seconds a query may run, on any engine (embedded, rdflib or --endpoint); longer queries are cut off (exit 2)")]
-BuildOption = Annotated[Path, typer.Option("--build", help="the build directory (store and N-Quads)")]
+BuildOption = Annotated[Path, typer.Option("--build", help="the build directory (store and N-Quads)",
+                                           show_default="build/ in the checkout")]
 
 
 def _print_result(result, fmt: str, title: str = "", engine=None, iris: bool = False) -> None:

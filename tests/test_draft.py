@@ -636,3 +636,14 @@ def test_a_title_the_vocabulary_lacks_is_named_in_the_participants_note(monkeypa
     assert "title as written: Wakapolda Sulawesi Tengah (wakapolda); not an egkg:OfficeType yet" in notes["person/darmono-wicaksono"]
     assert "title as written" not in notes["person/andi-lamba-pratama"]
     assert "wakapolda" not in {p["office"] for p in draft.get("posts", [])}
+
+
+def test_each_numbered_commission_of_the_dpr_is_its_own_body() -> None:
+    text = ("Kendari – Rombongan Komisi II DPR RI dan Komisi III DPR RI menghadiri rapat koordinasi Pilkada "
+            "Provinsi Sulawesi Tenggara di Kendari pada Rabu (6/11/2024).\n")
+    draft = draft_article(text, published=dt.date(2024, 11, 6), text_path="sources/x.txt")
+    orgs = {o["id"]: o["name"] for o in draft["organizations"]}
+    assert orgs.get("komisi-ii-dpr-ri") == "Komisi II DPR RI"
+    assert orgs.get("komisi-iii-dpr-ri") == "Komisi III DPR RI"
+    assert "Dewan Perwakilan Rakyat Republik Indonesia" in orgs.values()  # the DPR the commissions belong to
+    assert not any("{" in name or oid.startswith("komisi-dpr") for oid, name in orgs.items())

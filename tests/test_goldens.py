@@ -41,6 +41,9 @@ def _help(command: str) -> str:
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
     done = subprocess.run(args, capture_output=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, f"egkg {command} --help: {done.stderr.decode()[-300:]}"
+    # CI checks out elsewhere: a path of this checkout in the help would make the digest differ there.
+    checkout = str(Path(__file__).resolve().parent.parent)
+    assert checkout not in done.stdout.decode(), f"egkg {command} --help shows this checkout's path"
     return _digest(done.stdout)
 
 

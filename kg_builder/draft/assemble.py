@@ -85,7 +85,8 @@ def _region_name(code: str | None) -> str:
     return re.sub(r"^(Kabupaten|Kota) ", "", name)
 
 
-def _org(d: _Draft, kind: str, region: str | None, span: Span, level: str | None = None) -> str | None:
+def _org(d: _Draft, kind: str, region: str | None, span: Span, level: str | None = None,
+         number: str | None = None) -> str | None:
     if kind == "pemda" and region:
         kind = {"Province": "pemprov", "City": "pemkot"}.get(gazetteer().regions[region].kind, "pemkab")
     otype, stem, acronym, fixed = ORG_KINDS.get(kind, ORG_KINDS["tim"])
@@ -97,6 +98,9 @@ def _org(d: _Draft, kind: str, region: str | None, span: Span, level: str | None
     elif region:
         name = f"{stem} {_region_name(region)}"
     slug = slugify(f"{kind}-{region.replace('.', '-')}" if region else f"{kind}-{level or 'unspecified'}")
+    if "{number}" in stem:  # "Komisi II DPR RI": the number tells one commission from another, in name and id
+        name = name.replace("{number}", number or "").replace("  ", " ")
+        slug = slugify(name) if number else slug
     item = {"id": slug, "name": name, "type": otype, "level": level, "region": f"region/{region}" if region else None}
     return "org/" + slug if d.add("organizations", {k: v for k, v in item.items() if v}, span) else None
 
@@ -188,7 +192,7 @@ def draft_article(text: str, *, source_url: str | None = None, outlet: str | Non
     people = _persons(d, officials, context_region, when)
     for inst in find_institutions(masked):
         if inst.start >= body.header_end and (inst.region or inst.level == "national"):
-            _org(d, inst.kind, inst.region, Span(inst.start, inst.end, inst.confidence), inst.level)
+            _org(d, inst.kind, inst.region, Span(inst.start, inst.end, inst.confidence), inst.level, inst.number)
     regs = _regulations(d, citations)
     unresolved = [c for c in citations if not c.resolved]
     if unresolved:

@@ -44,6 +44,7 @@ class _KindRow(_Strict):
     regional: bool = False
     units: dict[Literal["province", "regency"], str] = {}
     part_of: Optional[str] = None
+    number: Optional[str] = None  # a regex of the number printed in the name ("II"); `name` holds "{number}"
     titles: list[str] = []
     patterns: list[str] = []
 
@@ -79,6 +80,9 @@ def _knowledge() -> _InstitutionFile:
         if row.type not in classes:
             raise InputError(f"{row.type!r} is no egkg:Organization subclass of the ontology ({', '.join(sorted(classes))})",
                              file=path, line=line_of(lines, ("institutions", i, "type")), field=f"institutions.{i}.type")
+        if (row.number is None) != ("{number}" not in row.name):
+            raise InputError("a numbered kind needs both `number` and \"{number}\" in its name", file=path,
+                             line=line_of(lines, ("institutions", i, "name")), field=f"institutions.{i}.name")
         for j, pattern in enumerate(row.patterns):
             try:
                 re.compile(pattern)
@@ -100,6 +104,7 @@ def _forms(titles: list[str], patterns: list[str] = ()) -> str:
 # (every regency's body in a province, "KPU kabupaten/kota se-Sultra").
 ORG_KINDS: dict[str, tuple[str, str, str, str | None]] = {
     row.kind: (row.type, row.name, row.acronym, row.level) for row in _knowledge().institutions}
+_NUMBER = {row.kind: re.compile(rf"(?<![\w])(?:{row.number})(?![\w])") for row in _knowledge().institutions if row.number}
 _REGIONAL = {row.kind for row in _knowledge().institutions if row.regional}
 _UNITS = {row.kind: row.units for row in _knowledge().institutions if row.units}
 _PART_OF = {row.kind: row.part_of for row in _knowledge().institutions if row.part_of}
@@ -139,6 +144,7 @@ class InstitutionMention:
     level: str | None
     region: str | None
     confidence: float = 0.7
+    number: str | None = None  # as printed, for a numbered kind ("II" of "Komisi II DPR RI")
 
 
 @dataclass
@@ -152,6 +158,7 @@ class _Raw:
     region: str | None
     level_word: str | None = None  # "Provinsi", "Kabupaten" printed without a region name
     group: bool = False
+    number: str | None = None
 
 
 def find_institutions(text: str) -> list[InstitutionMention]:
@@ -161,7 +168,11 @@ def find_institutions(text: str) -> list[InstitutionMention]:
     groups = _groups(text, raws, home)
     grouped = {(g.start, g.end) for g in groups}
     named_regions = _named_regions(raws)
-    found = [_placed(r, home, named_regions) for r in raws if (r.start, r.end) not in grouped]
+    found = []
+    for r in raws:
+        if (r.start, r.end) not in grouped and (mention := _placed(r, home, named_regions)) is not None:
+            mention.number = r.number
+            found.append(mention)
     found += groups
     found += _implied_by_posts(text)
     return sorted((f for f in found if f is not None), key=lambda f: f.start)
@@ -187,6 +198,8 @@ def _named(text: str) -> list[_Raw]:
         if hit is None and re.match(r"[ \t]", text[at : at + 1]):
             hit = gazetteer().match_at(text, at + 1)
         raw = _Raw(m.start(), at, kind, level, None)
+        if kind in _NUMBER and (number := _NUMBER[kind].search(text, m.start(), m.end())):
+            raw.number = number.group(0)
         if hit:
             raw.region, raw.end = hit.code, max(at, hit.end)
             if level == "province" and "." in raw.region:

@@ -7,6 +7,7 @@ holders are still proposed as persons.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -55,9 +56,12 @@ _MAX_PHRASE_WORDS = 10
 # A title right after these words names a building ("Pendopo Wakil Bupati", "Rumah Jabatan Gubernur") or
 # the issuer of a regulation ("Keputusan Kepala Badan ... Nomor 16"): no holder is named there.
 _NO_HOLDER_BEFORE = re.compile(
-    r"(?:Pendopo|Pendapa|Rumah[ \t]+Jabatan|Rumah[ \t]+Dinas|Rujab|Rumdis|Kantor|Aula|Ruang(?:[ \t]+Rapat)?|Gedung|Balai|"
+    r"\b(?:Pendopo|Pendapa|Rumah[ \t]+Jabatan|Rumah[ \t]+Dinas|Rujab|Rumdis|Kantor|Aula|Ruang(?:[ \t]+Rapat)?|Gedung|Balai|"
     r"Wisma|Keputusan|Peraturan|Surat[ \t]+Edaran|Instruksi|Kep\.|SE)"
     r"[ \t]+(?:(?:yang|para|seluruh)[ \t]+)?\Z", re.I)
+# How far back those words are looked for: searching from the start of the text made a page without full
+# stops quadratic (13 s at 117 kB, 47 s at 234 kB); the longest phrase above is ~30 characters.
+_NO_HOLDER_WINDOW = 80
 
 
 @dataclass
@@ -106,10 +110,15 @@ def _office_mentions(text: str):
         pos = end
         if end < len(text) and (text[end].isalnum() or text[end] == "-"):
             continue
-        official = _read_official(text, m.start(), end, row, holder=not _NO_HOLDER_BEFORE.search(text, 0, m.start()))
+        official = _read_official(text, m.start(), end, row, holder=not _no_holder_before(text, m.start()))
         if official.person is None and not m.group(0)[0].isupper():
             official.confidence = 0.3  # a lower-case title without a holder: prose ("para ketua PPK"), kept for lists
         yield official
+
+
+def _no_holder_before(text: str, start: int) -> bool:
+    """Whether the title at start follows a word that makes it a building or an issuer, not a person's post."""
+    return _NO_HOLDER_BEFORE.search(text, max(0, start - _NO_HOLDER_WINDOW), start) is not None
 
 
 def office_titles(text: str) -> list[tuple[int, int, str | None, str | None]]:
@@ -237,10 +246,12 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def _apposition(text: str, mentions: list[Official], claimed: list[tuple[int, int]]) -> list[Official]:
     """"Ni Luh Putu Ariani, Ketua Bawaslu Badung": a title right after a name and a comma."""
     out = []
+    ends = sorted(x.end for x in mentions)  # bisected below: a scan of every mention per mention was quadratic
     for o in mentions:
         if o.person or not text[o.start].isupper() or not re.search(r",[ \t]*$", text[max(0, o.start - 3) : o.start]):
             continue
-        floor = max((x.end for x in mentions if x.end <= o.start), default=0)
+        before = bisect.bisect_right(ends, o.start)
+        floor = ends[before - 1] if before else 0
         person = read_name_backwards(text, o.start, floor)
         if not person or _overlaps(person.start, person.end, claimed) or _is_place(text, person):
             continue
@@ -293,9 +304,16 @@ def _lists(text: str, mentions: list[Official], claimed: list[tuple[int, int]]) 
     by_start = {o.start: o for o in mentions}
     by_title_start = {o.end - len(o.title or "") if o.person is None else -1: o for o in mentions}
     out: list[Official] = []
+    untitled_by_end: dict[int, list[Official]] = {}  # looked up per marker: a scan of every mention was quadratic
+    for o in mentions:
+        if o.person is None:
+            untitled_by_end.setdefault(o.end, []).append(o)
     for m in _LIST_MARKER.finditer(text):
-        head = next((o for o in mentions if o.person is None and o.end <= m.start()
-                     and re.fullmatch(r"[ \t,]*", text[o.end : m.start()])), None)
+        gap = m.start()
+        while gap > 0 and text[gap - 1] in " \t,":
+            gap -= 1
+        heads = [o for end in range(gap, m.start() + 1) for o in untitled_by_end.get(end, ())]
+        head = min(heads, key=mentions.index) if heads else None  # the first in text order, as before
         at = m.end()
         while True:
             item = by_start.get(at)

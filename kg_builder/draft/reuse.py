@@ -126,6 +126,14 @@ def _match_org(item: dict[str, Any], known: Known) -> tuple[str | None, list[str
     exact = [e for e in same if _words(item["name"]) in [_words(n) for n in e.names]]
     if len(exact) == 1:  # the same name or acronym: no need to weigh near names ("DPR RI" vs "DPD RI")
         return exact[0].ref, []
+    if item["type"] == "OfficeHolderGroup":
+        # A group is named by its title as printed; the drafted name is the title's canonical form
+        # ("Pimpinan instansi vertikal" for "pimpinan lembaga vertikal"), so the printed title is compared:
+        # the one known group of the region whose name holds every word of it is that group.
+        printed = [_words(q) - {"para", "seluruh", "segenap"} for q in item.get("evidence", [])]
+        titled = [e for e in same if any(p and any(p <= _words(n) for n in e.names) for p in printed)]
+        if len(titled) == 1:
+            return titled[0].ref, []
     scored = sorted(((_name_score(item["name"], e), e.ref) for e in same), reverse=True)
     if len(same) == 1 and (item["type"] in _ONE_PER_REGION or scored[0][0] >= 60):
         return same[0].ref, []
