@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from .errors import InputError, InputErrors, Problem
 from .incremental import (
@@ -30,11 +31,12 @@ from .incremental import (
 )
 from .chunked import build_in_chunks
 from .coordination import Patch, load_participations, save_participations
-from .mapping import map_corpus, source_graph_iri
+from .mapping import map_corpus_nquads, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .reason import Inference, infer, inferred_graphs, is_inferred
 from .records import Corpus, load_corpus, record_paths
-from .serialize import merge_nquads, to_nquads, to_oxigraph, trig_blocks, trig_document
+from .serialize import merge_nquads, to_nquads, trig_blocks, trig_document
+from .shacl_engine import rdflib_triple
 from .store import create_store, patch_store
 from .validate import Violation, changed_violations, shacl_violations
 from .vocab import load_ontology
@@ -66,7 +68,7 @@ class BuildResult:
     """What a build produced and how long each stage took."""
 
     corpus: Corpus
-    dataset: Dataset
+    nquads: bytes = b""  # the mapped graphs as sorted N-Quads (after an incremental build: the changed files' and static ones)
     origins: dict = field(default_factory=dict)
     quads: list[ox.Quad] = field(default_factory=list)  # empty after an incremental build (not re-read)
     timings: dict[str, float] = field(default_factory=dict)
@@ -74,6 +76,20 @@ class BuildResult:
     inference: Inference | None = None
     changes: Plan | None = None  # set when only changed record files were redone
     quad_count: int | None = None  # set when the quads were streamed, not kept (chunked builds)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The mapped graphs as an rdflib Dataset, made only when asked: the build itself never needs one.
+
+        Made from Oxigraph's quads, not rdflib's parser, which would relabel the ontology's blank nodes.
+        """
+        dataset = Dataset()
+        graphs: dict[str, Graph] = {}
+        for quad in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value
+            graph = graphs.get(name) or graphs.setdefault(name, dataset.graph(URIRef(name)))
+            graph.add(rdflib_triple(quad))
+        return dataset
 
 
 def _quiet(_: str) -> None:
@@ -88,13 +104,14 @@ def check(data_dir: Path, progress: Progress = _quiet, timings: dict[str, float]
         corpus = load_corpus(data_dir, ontology, timings=timings)
     timings["load records"] -= timings.get("evidence check", 0.0)  # reported as its own stage
     with _timed(timings, "map to RDF", progress):
-        dataset, origins = map_corpus(corpus, ontology)
-        quads = to_oxigraph(dataset)  # the build needs them anyway; the Rust engine reads them as they are
+        lines, origins = map_corpus_nquads(corpus, ontology)
+        nquads = "".join(lines).encode()
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # for reasoning and TriG
     with _timed(timings, "SHACL", progress):
-        violations = shacl_violations(quads, SHAPES_FILE, origins)
+        violations = shacl_violations(nquads, SHAPES_FILE, origins)  # the Rust engine reads the text as it is
     if violations:
         raise ShaclViolations(violations)
-    return BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, quads=quads)
+    return BuildResult(corpus=corpus, nquads=nquads, origins=origins, timings=timings, quads=quads)
 
 
 # Above this many record files a full build goes chunk by chunk (kg_builder/chunked.py).
@@ -160,14 +177,16 @@ def _build_locked(
         return _build_chunked(data_dir, out_dir, current_fingerprint, timings, progress, reason=reason,
                               chunk_files=chunk_files)
     result = check(data_dir, progress, timings)
-    result.quads = result.quads or to_oxigraph(result.dataset)
+    nquads = result.nquads
     if reason:
         with _timed(timings, "reason", progress):
             result.inference = infer(result.quads, result.origins)
         result.quads = result.quads + result.inference.quads
+        with _timed(timings, "write N-Quads", progress):
+            nquads = merge_nquads(nquads, set(), result.inference.quads)
     cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir,
                    inference=result.inference)
-    write_outputs(out_dir, result.quads, timings, progress, cache=cache)
+    write_outputs(out_dir, result.quads, timings, progress, cache=cache, nquads=nquads)
     result.out_dir = out_dir
     return result
 
@@ -191,7 +210,7 @@ def _build_chunked(
         _discard(release, out_dir)
         raise
     _remove_stale_releases(out_dir)
-    return BuildResult(corpus=chunked.corpus, dataset=Dataset(), timings=timings, out_dir=out_dir,
+    return BuildResult(corpus=chunked.corpus, timings=timings, out_dir=out_dir,
                        inference=chunked.inference, quad_count=chunked.quad_count)
 
 
@@ -224,20 +243,25 @@ def _build_changes(
             corpus = load_corpus(data_dir, ontology, reuse=reuse, timings=timings)
     timings["load records"] -= timings.get("evidence check", 0.0)
     with _timed(timings, "map to RDF", progress):
-        dataset, origins = map_corpus(corpus, ontology)
+        lines, origins = map_corpus_nquads(corpus, ontology)  # the static graphs too: SHACL needs the ontology
+        mapped = "".join(lines).encode()
+        mapped_quads = list(ox.parse(mapped, format=ox.RdfFormat.N_QUADS))
         new_graphs = {source_graph_iri(f.record.source.id) for f in corpus.files}
-        new_quads = [q for q in to_oxigraph(dataset) if URIRef(q.graph_name.value) in new_graphs]
+        new_names = {str(graph) for graph in new_graphs}
+        new_quads = [q for q in mapped_quads if q.graph_name.value in new_names]
+        new_endings = tuple(f" <{graph}> .\n" for graph in new_names)
+        new_nquads = "".join(line for line in lines if line.endswith(new_endings)).encode()
     old_graphs = {manifest.files[name].graph for name in plan.changed if name in manifest.files}
     old_graphs |= {entry.graph for entry in plan.removed}
     with _timed(timings, "SHACL", progress):
         inferred = inferred_graphs()  # replaced whole on every rebuild that reasons
-        violations = changed_violations(dataset, new_graphs, old_graphs | inferred, previous / STORE, origins)
+        violations = changed_violations(mapped_quads, new_graphs, old_graphs | inferred, previous / STORE, origins)
     if violations:
         raise ShaclViolations(violations)
-    result = BuildResult(corpus=corpus, dataset=dataset, origins=origins, timings=timings, changes=plan)
+    result = BuildResult(corpus=corpus, nquads=mapped, origins=origins, timings=timings, changes=plan)
     drop = old_graphs | {str(g) for g in new_graphs} | inferred
     with _timed(timings, "write N-Quads", progress):
-        nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_quads)
+        nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_nquads)
     added = new_quads
     if reason:
         with _timed(timings, "reason", progress):
@@ -280,17 +304,20 @@ def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference,
 
 def write_outputs(
     out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress,
-    *, cache: _Cache | None = None, patch: tuple[Path, set[str], bytes] | None = None,
+    *, cache: _Cache | None = None, patch: tuple[Path, set[str], bytes] | None = None, nquads: bytes | None = None,
 ) -> None:
     """Write N-Quads, TriG and the store into a new release directory, then switch to it at once.
 
     With `patch` (previous release, graphs to drop, merged N-Quads), `quads` holds only the new
     graphs: the store is a hard-linked checkpoint of the previous one with those graphs replaced.
+    `nquads`, when the caller has them, are `quads` as sorted N-Quads already: written as they are.
     """
     release = _new_release(out_dir)
     try:
         with _timed(timings, "write N-Quads", progress, add=True):
-            (release / NQUADS).write_bytes(patch[2] if patch else to_nquads(quads))
+            if nquads is None and not patch:
+                nquads = to_nquads(quads)
+            (release / NQUADS).write_bytes(patch[2] if patch else nquads)
         with _timed(timings, "write TriG", progress):
             blocks = trig_blocks(quads)
             if cache is not None:

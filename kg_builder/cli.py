@@ -197,7 +197,7 @@ def validate(data: DataOption = DATA_DIR) -> None:
 
     result = check(data)
     files = len(result.corpus.summaries)
-    out.print(f"conforms: {files} record file(s), {len(result.dataset)} triples")
+    out.print(f"conforms: {files} record file(s), {len({quad.triple for quad in result.quads})} triples")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""rdflib dataset -> Oxigraph quads -> sorted N-Quads and TriG, byte-identical for the same input."""
+"""Oxigraph quads (or an rdflib dataset) -> sorted N-Quads and TriG, byte-identical for the same input."""
 
 from __future__ import annotations
 
@@ -42,8 +42,14 @@ def ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
-def to_oxigraph(dataset: Dataset) -> list[ox.Quad]:
-    """Every quad of the dataset's named graphs as Oxigraph quads (default graph is unused)."""
+def to_oxigraph(dataset: Dataset | Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Every quad of the dataset's named graphs as Oxigraph quads (default graph is unused).
+
+    Oxigraph quads are taken as they are: the build maps records straight to N-Quads and hands
+    the quads parsed from them to the same callers (validate.changed_violations).
+    """
+    if not isinstance(dataset, Dataset):
+        return list(dataset)
     quads = []
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph = g.identifier if hasattr(g, "identifier") else g
@@ -63,14 +69,15 @@ def to_nquads(quads: Iterable[ox.Quad]) -> bytes:
     return b"".join(lines)
 
 
-def merge_nquads(previous: bytes, drop_graphs: set[str], quads: Iterable[ox.Quad]) -> bytes:
+def merge_nquads(previous: bytes, drop_graphs: set[str], quads: Iterable[ox.Quad] | bytes) -> bytes:
     """Sorted N-Quads: `previous` without the lines of `drop_graphs`, merged with `quads`.
 
+    `quads` are Oxigraph quads, or N-Quads already sorted and duplicate-free (the mapper's lines).
     Both sides are sorted, so one linear merge replaces re-sorting the whole build.
     """
     endings = tuple(f"<{graph}> .".encode() for graph in drop_graphs)
     kept = (line for line in previous.splitlines(keepends=True) if not (endings and line.rstrip(b"\n").endswith(endings)))
-    added = to_nquads(quads).splitlines(keepends=True)
+    added = (quads if isinstance(quads, bytes) else to_nquads(quads)).splitlines(keepends=True)
     return b"".join(unique_lines(heapq.merge(kept, added)))
 
 

@@ -50,7 +50,7 @@ def _short_iri(iri: str) -> str:
 
 
 def changed_violations(
-    dataset: Dataset, new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
+    dataset: Dataset | list[ox.Quad], new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
     *, static: Graph | None = None, engine: Engine = DEFAULT_ENGINE,
 ) -> list[Violation]:
     """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
