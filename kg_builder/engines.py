@@ -208,8 +208,30 @@ def _answer_oxigraph(store: ox.Store, text: str) -> Answer:
     if isinstance(solutions, ox.QueryTriples):
         return Triples(ox.serialize(solutions, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
     columns = tuple(v.value for v in solutions.variables)
-    rows = tuple(tuple(_from_oxigraph(row[c]) for c in columns) for row in solutions)
+    convert = _oxigraph_converter()
+    # A solution iterates over its values in the order of `variables`, None where unbound.
+    rows = tuple(tuple(map(convert, row)) for row in solutions)
     return ResultTable(columns, rows)
+
+
+def _oxigraph_converter() -> Callable[[object], Term | None]:
+    """`_from_oxigraph`, converting each distinct term of one answer once.
+
+    Big answers repeat the same IRIs and literals on many rows (the site reads the whole graph in
+    one query): building a Term costs more than finding the one already built, and equal terms
+    then share one immutable object instead of each row holding a copy.
+    """
+    converted: dict[object, Term] = {}
+
+    def convert(term: object) -> Term | None:
+        if term is None:
+            return None
+        found = converted.get(term)
+        if found is None:
+            found = converted[term] = _from_oxigraph(term)
+        return found
+
+    return convert
 
 
 def _from_oxigraph(term: object) -> Term | None:

@@ -48,6 +48,9 @@ class SiteData:
     # meeting -> predicate -> source -> {values}: each source graph's own claims.
     claims: dict[str, dict[str, dict[str, set[str]]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(set))))
+    # iri -> label(iri): a name is shown on every page that links to it. Filled as pages ask,
+    # once fetch() is done.
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     def values(self, subject: str, predicate: str) -> list[str]:
         """Distinct lexical values (IRIs or literals) of `predicate` on `subject`, sorted."""
@@ -68,6 +71,12 @@ class SiteData:
 
     def label(self, iri: str) -> str:
         """rdfs:label, Indonesian or untagged first; the vocabulary's label; else the IRI's last segment."""
+        found = self.labels.get(iri)
+        if found is None:
+            found = self.labels[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: str) -> str:
         terms = self.out.get(iri, {}).get(RDFS_LABEL, ())
         for wanted in ("id", None, "en"):
             found = sorted(t.value for t in terms if t.language == wanted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -27,11 +28,19 @@ class Page:
 
     path: str
     data: SiteData
-    published: set[str]  # the IRIs that get a page: links go only there, so none can break
+    # The IRIs that get a page: links go only there, so none can break. Pages passes a dict of
+    # IRI -> page path, so the path of an IRI linked from thousands of pages is worked out once.
+    published: Collection[str]
     sources: dict[str, int] = field(default_factory=dict)
 
+    def page_of(self, iri: str) -> str | None:
+        """The site path of `iri`'s page, or None when it gets none."""
+        if iri not in self.published:
+            return None
+        return self.published[iri] if isinstance(self.published, dict) else page_path(iri)
+
     def href(self, iri: str) -> str | None:
-        target = page_path(iri) if iri in self.published else None
+        target = self.page_of(iri)
         return link_between(self.path, target) if target else None
 
     def ref(self, iri: str) -> dict[str, str | None]:
@@ -54,7 +63,7 @@ class Page:
             # mistake and give no hint that they open different sentences.
             label = str(number) + (_letter(seen[quote.source]) if per_source[quote.source] > 1 else "")
             seen[quote.source] += 1
-            source_page = page_path(quote.source) if quote.source in self.published else None
+            source_page = self.page_of(quote.source)
             cited.append({"n": number, "label": label, "text": quote.text,
                           "href": f"{link_between(self.path, source_page)}#{quote.anchor}" if source_page else None})
         return {"quotes": cited, "sources": len(per_source)}
@@ -115,7 +124,8 @@ class Pages:
         for party, meetings in self.meetings_of.items():
             for meeting in meetings:
                 self.parties_at[meeting].add(party)
-        self.published = {iri for kind in PAGE_KINDS for iri in self.entities(kind)}
+        self.published = {iri: page_path(iri) for kind in PAGE_KINDS for iri in self.entities(kind)}
+        self._supported: dict[str, list[str]] = {}  # fact -> the published pages it appears on, sorted
 
     def new_page(self, iri: str) -> Page:
         return Page(page_path(iri), self.data, self.published)
@@ -354,12 +364,14 @@ class Pages:
 
     def supported(self, page: Page, fact: str) -> list[dict]:
         """The pages a fact appears on: itself, what it points to, and what points to it."""
-        d = self.data
-        found = {fact} if page_path(fact) else set()
-        found |= {t.value for terms in d.out.get(fact, {}).values() for t in terms if t.kind == "iri" and page_path(t.value)}
-        found |= {s for subjects in d.into.get(fact, {}).values() for s in subjects if page_path(s)}
-        found &= self.published
-        return [page.ref(f) for f in sorted(found)]
+        # A fact has many quotes (a meeting one per article and sentence): its neighbours are looked up once.
+        found = self._supported.get(fact)
+        if found is None:
+            out, into, published = self.data.out.get(fact, {}), self.data.into.get(fact, {}), self.published
+            linked = {fact, *(t.value for terms in out.values() for t in terms if t.kind == "iri"),
+                      *(s for subjects in into.values() for s in subjects)}
+            found = self._supported[fact] = sorted(f for f in linked if f in published)
+        return [page.ref(f) for f in found]
 
 
 RDF_TYPE_ = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..engines import Engine
 from ..errors import InputError
 from ..evidence import normalise
+from . import fragments
 from .data import EGKG, SKOS_ALT, SiteData, fetch
 from .graphics import Tile, tile_map
 from .pages import Page, Pages
@@ -47,8 +48,10 @@ ASSETS = {"site.css": HERE / "assets" / "site.css", "site.js": HERE / "assets" /
 
 def _environment() -> Environment:
     # Autoescape everywhere: names, quotes and titles come from scraped articles.
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    env.globals["fragments"] = fragments  # the repeated pieces, escaped in Python (macros.html re-exports them)
+    return env
 
 
 def write_site(engine: Engine, target: Path, data_dir: Path,
