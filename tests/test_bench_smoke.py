@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path):
     command = [
         sys.executable, "-m", "benchmarks.run", "--scale", "XS", "--meetings", "12", "--work", str(tmp_path),
-        "--reps", "2", "--rdflib", "yes", "--rdflib-cap", "30", "--hermit-timeout", "5",
+        "--reps", "2", "--rdflib", "yes", "--rdflib-cap", "5", "--hermit-timeout", "5",
         "--only", "build,incremental,reasoning,queries,network,views", "--no-browser",
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
