@@ -42,14 +42,8 @@ def ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"unexpected RDF term {term!r}")
 
 
-def to_oxigraph(dataset: Dataset | Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Every quad of the dataset's named graphs as Oxigraph quads (default graph is unused).
-
-    Oxigraph quads are taken as they are: the build maps records straight to N-Quads and hands
-    the quads parsed from them to the same callers (validate.changed_violations).
-    """
-    if not isinstance(dataset, Dataset):
-        return list(dataset)
+def to_oxigraph(dataset: Dataset) -> list[ox.Quad]:
+    """Every quad of the dataset's named graphs as Oxigraph quads (default graph is unused)."""
     quads = []
     for s, p, o, g in dataset.quads((None, None, None, None)):
         graph = g.identifier if hasattr(g, "identifier") else g

@@ -12,7 +12,7 @@ from .errors import Problem
 from .mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
 from .namespace import EGKG
 from .paths import SHAPES_FILE
-from .serialize import PREFIXES, ox_term, to_oxigraph
+from .serialize import PREFIXES
 from .shacl_engine import DEFAULT_ENGINE, Engine, ShaclResult, as_rdflib, run_engine
 from .store import open_store
 
@@ -50,19 +50,19 @@ def _short_iri(iri: str) -> str:
 
 
 def changed_violations(
-    dataset: Dataset | list[ox.Quad], new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
-    *, static: Graph | None = None, engine: Engine = DEFAULT_ENGINE,
+    mapped: list[ox.Quad], new_graphs: set[URIRef], stale_graphs: set[str], previous_store: Path | ox.Store, origins: Origins,
+    *, engine: Engine = DEFAULT_ENGINE,
 ) -> list[Violation]:
-    """Validate only the nodes of `new_graphs`, seeing what the rest of the build says about them.
+    """Validate only the nodes of `new_graphs` (of `mapped`, which carries the ontology and gazetteer
+    graphs too), seeing what the rest of the build says about them.
 
     The data graph is the new graphs, the ontology and gazetteer, plus from the previous store
     (minus `stale_graphs`) every triple about those nodes and the types of everything they point
     to: all a one-step shape looks at, so the result equals validating the whole union for them.
     """
     kept_graphs = {str(g) for g in new_graphs} | STATIC_GRAPHS
-    quads = [q for q in to_oxigraph(dataset) if q.graph_name.value in kept_graphs]
-    # the ontology and gazetteer, when the dataset does not carry them
-    data = [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in (static if static is not None else ())]
+    quads = [q for q in mapped if q.graph_name.value in kept_graphs]
+    data: list[ox.Triple] = []
     focus: set[str] = set()
     objects: set[str] = set()
     for quad in quads:

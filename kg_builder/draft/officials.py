@@ -313,7 +313,7 @@ def _lists(text: str, mentions: list[Official], claimed: list[tuple[int, int]]) 
         while gap > 0 and text[gap - 1] in " \t,":
             gap -= 1
         heads = [o for end in range(gap, m.start() + 1) for o in untitled_by_end.get(end, ())]
-        head = min(heads, key=mentions.index) if heads else None  # the first in text order, as before
+        head = min(heads, key=lambda o: o.start) if heads else None  # the first in text order, as before
         at = m.end()
         while True:
             item = by_start.get(at)
