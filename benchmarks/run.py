@@ -100,10 +100,11 @@ def generate(scale: str, seed: int, data: Path, meetings: int | None, results: R
 
 
 def full_build(data: Path, out: Path, results: Results, timeout: float | None) -> Measured:
-    """A cold `egkg build --no-reason --full`: every stage timed by the build itself."""
+    """A cold `egkg build --full`, reasoning included (the queries below need its coordination pairs):
+    every stage timed by the build itself."""
     shutil.rmtree(out, ignore_errors=True)
     report = out.parent / f"{out.name}-report.json"
-    measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--no-reason", "--full",
+    measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--full",
                              "--quiet", "--report", str(report)], timeout=timeout)
     if not measured.ok:
         why = "timed out" if measured.timed_out else measured.last_error()
@@ -115,7 +116,7 @@ def full_build(data: Path, out: Path, results: Results, timeout: float | None) -
     for stage, seconds in sorted(info["timings"].items(), key=lambda item: _stage_order(item[0])):
         results.add("build", stage, f"{seconds:.2f} s", f"{quads / seconds:,.0f} triples/s" if seconds else "")
     rate = quads / measured.seconds
-    results.add("build", "end to end (records -> store, no reasoning)", f"{measured.seconds:.1f} s",
+    results.add("build", "end to end (records -> reasoned store)", f"{measured.seconds:.1f} s",
                 f"{quads:,} quads, {rate:,.0f} triples/s, peak RSS {mib(measured.peak_rss)}",
                 target=f">= {TARGET_TRIPLES_PER_S:,} triples/s at M" if results.scale == "M" else "",
                 verdict=verdict(rate >= TARGET_TRIPLES_PER_S) if results.scale == "M" else "")
@@ -134,7 +135,7 @@ def _stage_order(stage: str) -> int:
 
 
 def incremental_build(data: Path, out: Path, results: Results) -> None:
-    """Change one record file and build again: only that file should be redone."""
+    """Change one record file and build again, reasoning included: only that file should be redone."""
     record = sorted((data / "records").glob("*.yaml"))[len(list((data / "records").glob("*.yaml"))) // 2]
     original = record.read_bytes()
     report = out.parent / f"{out.name}-incremental.json"
@@ -144,7 +145,7 @@ def incremental_build(data: Path, out: Path, results: Results) -> None:
         marker = "\n  title: "
         at = text.index(marker) + len(marker)
         record.write_text(text[:at] + "(diperbarui) " + text[at:], encoding="utf-8")
-        measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--no-reason", "--quiet",
+        measured = run_measured([*EGKG, "build", "--data", str(data), "--out", str(out), "--quiet",
                                  "--report", str(report)])
     finally:
         record.write_bytes(original)
@@ -155,7 +156,7 @@ def incremental_build(data: Path, out: Path, results: Results) -> None:
     results.raw["incremental"] = info | {"wall": measured.seconds}
     stages = ", ".join(f"{k} {v:.2f}" for k, v in sorted(info["timings"].items(), key=lambda i: _stage_order(i[0])))
     at_m = results.scale == "M"
-    results.add("incremental", "rebuild after editing one record file", f"{measured.seconds:.2f} s",
+    results.add("incremental", "rebuild after editing one record file (reasoning included)", f"{measured.seconds:.2f} s",
                 f"{info['counts']['files_redone']} file redone ({stages})",
                 target="<= 5 s at M" if at_m else "", verdict=verdict(measured.seconds <= TARGET_INCREMENTAL_S) if at_m else "")
 
@@ -197,6 +198,20 @@ def _rules(out: Path, results: Results, key: str, what: str, *flags: str) -> Non
     results.add("reasoning", what, f"{measured.seconds:.1f} s",
                 f"rules {info['timings']['rules']:.1f} s, checks {info['timings']['consistency checks']:.1f} s, "
                 f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(measured.peak_rss)}")
+
+
+def paths(data: Path, results: Results) -> None:
+    """The old build path and the new one, stage by stage in one child process (benchmarks/paths_bench.py)."""
+    measured = run_measured([PYTHON, "-m", "benchmarks.paths_bench", "--data", str(data)], cwd=ROOT)
+    if not measured.ok:
+        results.add("old vs new path", "map and SHACL", "failed", measured.last_error())
+        return
+    info = json.loads(measured.stdout)
+    results.raw["paths"] = info
+    for stage, seen in info["stages"].items():
+        same = "" if seen.get("same_results", True) else "; DIFFERENT RESULTS"
+        results.add("old vs new path", stage, f"{seen['ratio']:.1f}x",
+                    f"old {seen['old']:.2f} s CPU, new {seen['new']:.2f} s CPU{same}")
 
 
 def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30.0) -> dict[str, dict]:
@@ -382,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-timeout", type=float, default=None)
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--no-synthetic-views", action="store_true", help="skip the 10,000-node page")
-    parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,queries,network,views,synthetic")
+    parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,paths,queries,network,views,synthetic")
     parser.add_argument("--markdown-from", type=Path, help="print the Markdown section of an earlier results JSON and stop")
     args = parser.parse_args(argv)
     if args.markdown_from:
@@ -390,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
         earlier = Results(raw["rows"][0]["area"] and args.markdown_from.stem.split("-")[1], [Row(**r) for r in raw["rows"]], raw)
         print(markdown(earlier))
         return 0
-    steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "queries", "network", "views", "synthetic"}
+    steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "paths", "queries", "network", "views", "synthetic"}
+    if not args.only and args.scale not in ("XS", "S"):
+        steps.discard("paths")  # pySHACL on the whole union: ~80 s at S, hours at M
     name = f"{args.scale}-{args.seed}" + (f"-{args.meetings}" if args.meetings else "")
     data, out = args.work / name / "data", args.work / name / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -411,6 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     if "reasoning" in steps:
         step("reasoning")
         reasoning(out, results, args.hermit_timeout)
+    if "paths" in steps:
+        step("old path and new path side by side")
+        paths(data, results)
     if "queries" in steps:
         step("query library")
         compare = args.rdflib == "yes" or (args.rdflib == "auto" and args.scale in ("XS", "S"))
