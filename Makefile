@@ -14,8 +14,10 @@ run: $(STAMP) java
 	$(BIN)/egkg tour
 	@echo "Notebooks: $(UV) pip install --python $(BIN)/python -c $(LOCK) -e '.[notebook]' && $(BIN)/jupyter lab notebooks/"
 
+# One pytest worker per core; a test file's tests stay in one worker (their module fixtures build once).
+# The tests share no fixed port or directory: servers take free ports, outputs go to tmp_path.
 test: lock-check $(STAMP) java services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 build: run
 
