@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from .gazetteer import Region, load_regions
 from .models import RecordFile, rdf_fields
 from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
-from .yaml_lines import LineMap, line_of, load_yaml_with_lines
+from .yaml_lines import line_of, load_yaml
 
 __all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "post_organizations", "record_paths"]
 
@@ -54,7 +54,7 @@ class LoadedFile:
     path: Path
     display: str
     record: RecordFile
-    lines: LineMap
+    lines: Mapping[Path_, int]  # walked on first use: most files never need a line
     text: ArchivedText
     quote_offsets: dict[str, tuple[int, int]]
 
@@ -67,19 +67,20 @@ class FileSummary:
     """What the cross-file checks and the mapping of other files need from one checked record file.
 
     Small and picklable, so an incremental build keeps it for unchanged files instead of
-    parsing them again.
+    parsing them again. It holds where each value is (its path in the file), not its line: only
+    a message needs a line, and `_Lines` reads the file again for one (summarising 10,000 files
+    without walking any for lines).
     """
 
     name: str  # file name under data/records/
     display: str
     source_id: str
     source_text: str
-    source_lines: tuple[int | None, int | None]  # lines of source.id and source.text
-    declared: tuple[tuple[str, str, int | None], ...]  # (ref, field, line)
-    org_types: tuple[tuple[str, str, str, int | None], ...]  # (org id, type, field, line)
-    references: tuple[tuple[str, str, int | None], ...]  # (ref, field, line) of declared kinds
+    declared: tuple[tuple[str, str, Path_], ...]  # (ref, field, path)
+    org_types: tuple[tuple[str, str, str, Path_], ...]  # (org id, type, field, path)
+    references: tuple[tuple[str, str, Path_], ...]  # (ref, field, path) of declared kinds
     post_orgs: tuple[tuple[str, str], ...]  # (post ref, org ref)
-    amends: tuple[tuple[str, str, str, int | None], ...] = ()  # (regulation ref, amended ref, field, line)
+    amends: tuple[tuple[str, str, str, Path_], ...] = ()  # (regulation ref, amended ref, field, path)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Corpus:
     files: tuple[LoadedFile, ...]  # parsed this time (all of them unless an incremental build reused some)
     regions: dict[str, Region]
     vocabulary: Vocabulary
-    declarations: dict[str, list[tuple[str, str, int | None]]] = field(repr=False)  # ref -> (file, field, line)
+    declarations: dict[str, list[tuple[str, str, Path_]]] = field(repr=False)  # ref -> (file, field, path)
     same_as: dict[str, str] = field(default_factory=dict)  # merged ref -> canonical ref
     summaries: tuple[FileSummary, ...] = ()
     post_orgs: dict[str, str] = field(default_factory=dict, repr=False)  # post ref -> its organisation ref
@@ -138,7 +139,7 @@ def load_corpus(
             summaries.append(reuse[path.name])
             continue
         try:
-            loaded, summary = load_record_file(path, data_dir, vocabulary, regions, timings)
+            loaded, summary = load_record_file(path, data_dir, vocabulary, regions, timings, lines=keep_files)
         except InputError as exc:
             problems.append(exc.problem)
             continue
@@ -148,11 +149,12 @@ def load_corpus(
         if keep_files:
             files.append(loaded)
         summaries.append(summary)
-    declarations = _declarations(summaries, problems)
+    lines = _Lines(data_dir)
+    declarations = _declarations(summaries, problems, lines)
     for summary in summaries:
-        problems.extend(_check_references(summary, declarations))
-    problems.extend(_check_sources_unique(summaries))
-    problems.extend(_check_amendments(summaries))
+        problems.extend(_check_references(summary, declarations, lines))
+    problems.extend(_check_sources_unique(summaries, lines))
+    problems.extend(_check_amendments(summaries, lines))
     decisions = load_decisions(data_dir)
     for pair in decisions.same + decisions.different:
         for ref in pair:
@@ -176,17 +178,26 @@ def post_organizations(summaries) -> dict[str, str]:
 
 
 def load_record_file(
-    path: Path, data_dir: Path, vocabulary: Vocabulary, regions: dict[str, Region], timings: dict[str, float] | None = None
+    path: Path, data_dir: Path, vocabulary: Vocabulary, regions: dict[str, Region], timings: dict[str, float] | None = None,
+    *, lines: bool = True,
 ) -> tuple[LoadedFile, FileSummary]:
-    """Parse one record file and run every check that needs no other file."""
-    loaded = _load_file(path, _display(path, data_dir), data_dir, {} if timings is None else timings)
+    """Parse one record file and run every check that needs no other file.
+
+    With `lines` the file's lines are walked now (the mapping asks for one per node anyway), by
+    libyaml, the reference's parser: a file that yaml-rs reads but YAML 1.1 refuses (`[:0]`) is
+    refused here, with the reference's message. Without, a file is only summarised, and libyaml
+    reads it when something asks for a line (a chunked build's second pass, a message).
+    """
+    loaded, dumped = _load_file(path, _display(path, data_dir), data_dir, {} if timings is None else timings)
+    if lines:
+        len(loaded.lines)  # walks them
     problems = list(_check_within(loaded))
-    problems.extend(_check_dates(loaded))
-    problems.extend(_check_vocabulary(loaded, vocabulary))
-    problems.extend(_check_reference_kinds(loaded, regions))
+    problems.extend(_check_dates(loaded, dumped))
+    problems.extend(_check_vocabulary(loaded, dumped, vocabulary))
+    problems.extend(_check_reference_kinds(loaded, dumped, regions))
     if problems:
         raise InputErrors(problems)
-    return loaded, _summarise(loaded)
+    return loaded, _summarise(loaded, dumped)
 
 
 def _display(path: Path, data_dir: Path) -> str:
@@ -201,13 +212,14 @@ def _display(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, float]) -> LoadedFile:
+def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, float]) -> tuple[LoadedFile, dict]:
+    """The checked file and its record dumped once (every check below walks the dump)."""
     if not path.resolve().is_relative_to(data_dir.resolve()):
         # As for archived texts (_source_text_path): a link inside data/ is fine, one out of it would
         # read any file the user can read into the graph.
         raise InputError("record file points outside data/ (a symbolic link); record files live under data/records/",
                          file=display)
-    data, lines = load_yaml_with_lines(path, display)
+    data, lines = load_yaml(path, display)
     if not isinstance(data, dict):
         raise InputError("a record file is a mapping with a 'source' section at the top", file=display, line=1)
     try:
@@ -253,19 +265,21 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
     timings["evidence check"] = timings.get("evidence check", 0.0) + time.perf_counter() - started
     if problems:
         raise InputErrors(problems)
-    return LoadedFile(path, display, record, lines, text, offsets)
+    return LoadedFile(path, display, record, lines, text, offsets), dumped
 
 
-def _source_text_path(relative: str, data_dir: Path, display: str, lines: LineMap) -> Path:
-    where = {"file": display, "line": line_of(lines, ("source", "text")), "field": "source.text"}
+def _source_text_path(relative: str, data_dir: Path, display: str, lines: Mapping[Path_, int]) -> Path:
+    def refuse(message: str) -> InputError:  # the line only when refusing: finding it walks the file
+        return InputError(message, file=display, line=line_of(lines, ("source", "text")), field="source.text")
+
     candidate = Path(relative)
     if candidate.is_absolute():
-        raise InputError(f"{relative!r} is absolute; give a path relative to data/ (sources/....txt)", **where)
+        raise refuse(f"{relative!r} is absolute; give a path relative to data/ (sources/....txt)")
     resolved = (data_dir / candidate).resolve()
     if not resolved.is_relative_to(data_dir.resolve()):  # a chunked build passes --data as given
-        raise InputError(f"{relative!r} points outside data/; archived texts live under data/sources/", **where)
+        raise refuse(f"{relative!r} points outside data/; archived texts live under data/sources/")
     if not resolved.is_file():
-        raise InputError(f"archived text {relative!r} does not exist under data/; add it or fix the path", **where)
+        raise refuse(f"archived text {relative!r} does not exist under data/; add it or fix the path")
     return resolved
 
 
@@ -274,7 +288,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _pydantic_problem(err: dict[str, Any], display: str, lines: LineMap) -> Problem:
+def _pydantic_problem(err: dict[str, Any], display: str, lines: Mapping[Path_, int]) -> Problem:
     loc = tuple(err["loc"])
     value = err.get("input")
     kind = err["type"]
@@ -371,10 +385,9 @@ def _check_participants_once(loaded: LoadedFile) -> Iterator[Problem]:
 FUTURE_YEARS = 5
 
 
-def _check_dates(loaded: LoadedFile) -> Iterator[Problem]:
+def _check_dates(loaded: LoadedFile, dumped: dict) -> Iterator[Problem]:
     """No date (nor regulation year, nor election month) later than the end of this year + FUTURE_YEARS."""
     latest = dt.date.today().year + FUTURE_YEARS  # read at each check: a long-lived process crosses new year
-    dumped = loaded.record.model_dump(mode="python")
     years = [(path, value.year, value.isoformat()) for path, value in _dates(dumped, ())]
     years += [(path, year, str(year)) for path, year in values_at(dumped, ("regulations", "*", "year"))]
     years += [(path, int(month[:4]), month) for path, month in values_at(dumped, ("elections", "*", "month"))]
@@ -398,7 +411,7 @@ def _dates(node: Any, path: Path_) -> Iterator[tuple[Path_, dt.date]]:
             yield from _dates(item, (*path, index))
 
 
-def _summarise(loaded: LoadedFile) -> FileSummary:
+def _summarise(loaded: LoadedFile, dumped: dict) -> FileSummary:
     record = loaded.record
     declared = []
     org_types = []
@@ -409,52 +422,72 @@ def _summarise(loaded: LoadedFile) -> FileSummary:
                 continue
             seen.add(item.id)
             path = (section, index)
-            declared.append((f"{kind}/{item.id}", format_path((*path, "id")), loaded.line((*path, "id"))))
+            declared.append((f"{kind}/{item.id}", format_path((*path, "id")), _shared((*path, "id"))))
             if section == "organizations":
                 type_path = (*path, "type")
-                org_types.append((item.id, item.type, format_path(type_path), loaded.line(type_path)))
-    dumped = record.model_dump(mode="python")
+                org_types.append((item.id, item.type, format_path(type_path), _shared(type_path)))
     references = []
     for pattern, kinds in REFERENCE_FIELDS:
         for path, ref in values_at(dumped, pattern):
             kind = ref.partition("/")[0]
             if kind in kinds and kind != "region":
-                references.append((ref, format_path(path), loaded.line(path)))
+                references.append((ref, format_path(path), _shared(path)))
     return FileSummary(
         name=loaded.path.name,
         display=loaded.display,
         source_id=record.source.id,
         source_text=record.source.text,
-        source_lines=(loaded.line(("source", "id")), loaded.line(("source", "text"))),
         declared=tuple(declared),
         org_types=tuple(org_types),
         references=tuple(references),
         post_orgs=tuple((f"post/{post.id}", post.organization) for post in record.posts),
         amends=tuple(
-            (f"regulation/{record.regulations[path[1]].id}", amended, format_path(path), loaded.line(path))
+            (f"regulation/{record.regulations[path[1]].id}", amended, format_path(path), _shared(path))
             for path, amended in values_at(dumped, ("regulations", "*", "amends"))
         ),
     )
 
 
-def _declarations(summaries: list[FileSummary], problems: list[Problem]) -> dict[str, list[tuple[str, str, int | None]]]:
-    declared: dict[str, list[tuple[str, str, int | None]]] = {}
+# One tuple per distinct path, shared by every summary that names it: files repeat the same few
+# thousand paths, and 100,000 summaries each holding its own tuples would take gigabytes.
+_PATHS: dict[Path_, Path_] = {}
+
+
+def _shared(path: Path_) -> Path_:
+    return _PATHS.setdefault(path, path)
+
+
+class _Lines:
+    """Lines for the messages of the checks across files, each file read again on its first message."""
+
+    def __init__(self, data_dir: Path):
+        self.records = data_dir / "records"
+        self.maps: dict[str, Mapping[Path_, int]] = {}
+
+    def __call__(self, summary: FileSummary, path: Path_) -> int | None:
+        if summary.name not in self.maps:
+            # The file as checked (an incremental build reuses a summary only while the file is unchanged).
+            self.maps[summary.name] = load_yaml(self.records / summary.name, summary.display)[1]
+        return line_of(self.maps[summary.name], path)
+
+
+def _declarations(summaries: list[FileSummary], problems: list[Problem], lines: _Lines) -> dict[str, list[tuple[str, str, Path_]]]:
+    declared: dict[str, list[tuple[str, str, Path_]]] = {}
     org_types: dict[str, tuple[str, str]] = {}
     for summary in summaries:
-        for ref, field_, line in summary.declared:
-            declared.setdefault(ref, []).append((summary.display, field_, line))
-        for org_id, org_type, field_, line in summary.org_types:
+        for ref, field_, path in summary.declared:
+            declared.setdefault(ref, []).append((summary.display, field_, path))
+        for org_id, org_type, field_, path in summary.org_types:
             first = org_types.setdefault(org_id, (org_type, summary.display))
             if first[0] != org_type:
                 problems.append(Problem(
-                    summary.display, line, field_,
+                    summary.display, lines(summary, path), field_,
                     f"org/{org_id} is {org_type} here but {first[0]} in {first[1]}; one id, one type",
                 ))
     return declared
 
 
-def _check_vocabulary(loaded: LoadedFile, vocabulary: Vocabulary) -> Iterator[Problem]:
-    dumped = loaded.record.model_dump(mode="python")
+def _check_vocabulary(loaded: LoadedFile, dumped: dict, vocabulary: Vocabulary) -> Iterator[Problem]:
     for pattern, concept_class in CONTROLLED_FIELDS:
         allowed = vocabulary.allowed(concept_class)
         for path, value in values_at(dumped, pattern):
@@ -465,9 +498,8 @@ def _check_vocabulary(loaded: LoadedFile, vocabulary: Vocabulary) -> Iterator[Pr
                 )
 
 
-def _check_reference_kinds(loaded: LoadedFile, regions: dict[str, Region]) -> Iterator[Problem]:
+def _check_reference_kinds(loaded: LoadedFile, dumped: dict, regions: dict[str, Region]) -> Iterator[Problem]:
     """Each reference names a kind its field takes; region codes exist in the gazetteer."""
-    dumped = loaded.record.model_dump(mode="python")
     for pattern, kinds in REFERENCE_FIELDS:
         for path, ref in values_at(dumped, pattern):
             kind, _, key = ref.partition("/")
@@ -483,12 +515,12 @@ def _check_reference_kinds(loaded: LoadedFile, regions: dict[str, Region]) -> It
                 )
 
 
-def _check_references(summary: FileSummary, declared: dict[str, list]) -> Iterator[Problem]:
-    for ref, field_, line in summary.references:
+def _check_references(summary: FileSummary, declared: dict[str, list], lines: _Lines) -> Iterator[Problem]:
+    for ref, field_, path in summary.references:
         if ref not in declared:
             kind = ref.partition("/")[0]
             yield Problem(
-                summary.display, line, field_,
+                summary.display, lines(summary, path), field_,
                 f"unknown reference {ref!r}; declare it in a record file's {_section_for(kind)} section or fix the id",
             )
 
@@ -497,41 +529,44 @@ def _section_for(kind: str) -> str:
     return next(section for section, k in DECLARING_SECTIONS.items() if k == kind)
 
 
-def _check_sources_unique(summaries: list[FileSummary]) -> Iterator[Problem]:
+def _check_sources_unique(summaries: list[FileSummary], lines: _Lines) -> Iterator[Problem]:
     by_id: dict[str, FileSummary] = {}
     by_text: dict[str, FileSummary] = {}
     for summary in summaries:
-        keys = ((summary.source_id, by_id, "id", summary.source_lines[0]), (summary.source_text, by_text, "text", summary.source_lines[1]))
-        for key, index, label, line in keys:
+        for key, index, label in ((summary.source_id, by_id, "id"), (summary.source_text, by_text, "text")):
             if key in index:
                 yield Problem(
-                    summary.display, line, f"source.{label}",
+                    summary.display, lines(summary, ("source", label)), f"source.{label}",
                     f"{key!r} is already the source {label} of {index[key].display}; one record file per source",
                 )
             else:
                 index[key] = summary
 
 
-def _check_amendments(summaries: list[FileSummary]) -> Iterator[Problem]:
+def _check_amendments(summaries: list[FileSummary], lines: _Lines) -> Iterator[Problem]:
     """No regulation amends itself, directly or through others, across all record files."""
     amendments = nx.DiGraph()
     for summary in summaries:
-        for regulation, amended, field_, line in summary.amends:
+        for regulation, amended, field_, path in summary.amends:
             if amendments.has_edge(regulation, amended):
-                amendments.edges[regulation, amended]["at"].append((summary.display, line, field_))
+                amendments.edges[regulation, amended]["at"].append((summary, path, field_))
             else:
-                amendments.add_edge(regulation, amended, at=[(summary.display, line, field_)])
+                amendments.add_edge(regulation, amended, at=[(summary, path, field_)])
     for regulation, _ in nx.selfloop_edges(amendments):
-        for display, line, field_ in amendments.edges[regulation, regulation]["at"]:
-            yield Problem(display, line, field_, f"{regulation} amends itself; name the regulation it amends")
+        for summary, path, field_ in amendments.edges[regulation, regulation]["at"]:
+            yield Problem(summary.display, lines(summary, path), field_, f"{regulation} amends itself; name the regulation it amends")
     for component in nx.strongly_connected_components(amendments):
         if len(component) > 1:
-            yield _amendment_cycle(amendments, nx.find_cycle(amendments.subgraph(component)))
+            yield _amendment_cycle(amendments, nx.find_cycle(amendments.subgraph(component)), lines)
 
 
-def _amendment_cycle(amendments: nx.DiGraph, cycle: list[tuple[str, str]]) -> Problem:
+def _amendment_cycle(amendments: nx.DiGraph, cycle: list[tuple[str, str]], lines: _Lines) -> Problem:
     """One problem per cycle, at the amendment written last (in file and line order): likely the new one."""
-    written = {edge: max(amendments.edges[edge]["at"], key=lambda at: (at[0], at[1] or 0)) for edge in cycle}
+    located = {  # (file, line, field) of every place an edge of the cycle is written
+        edge: [(summary.display, lines(summary, path), field_) for summary, path, field_ in amendments.edges[edge]["at"]]
+        for edge in cycle
+    }
+    written = {edge: max(located[edge], key=lambda at: (at[0], at[1] or 0)) for edge in cycle}
     last = max(cycle, key=lambda edge: (written[edge][0], written[edge][1] or 0))
     start = cycle.index(last)
     ordered = cycle[start:] + cycle[:start]

@@ -1,16 +1,19 @@
 """Safe YAML loading that remembers the line of every value and refuses duplicate keys.
 
-`load_yaml` is the fast way in: libyaml without the line walk, the lines read again only when a
-message asks for one. `load_yaml_with_lines` is the reference, and says what is wrong with a file.
+`load_yaml` is the fast way in: yaml-rs (or libyaml) without the line walk, the lines read again only
+when something asks for one. `load_yaml_with_lines` is the reference, and says what is wrong with a file.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from .errors import InputError
 
@@ -101,10 +104,19 @@ def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
 def load_yaml(path: Path, display: str) -> tuple[Any, Mapping[tuple[str | int, ...], int]]:
     """The data of `load_yaml_with_lines`, parsed without walking for lines; the lines come on first use.
 
-    Any file the fast parse doubts (a YAML error, a duplicate key, an alias, a tag, too deep) is
-    parsed again by the reference loader, so every refusal and its message stay the reference's.
+    yaml-rs (Rust, about 15x faster than libyaml through PyYAML) reads the file when it is sure to
+    read it as the reference does (`_fast_data`). Any other file goes the libyaml way, and any file
+    that way doubts (a YAML error, a duplicate key, an alias, a tag, too deep) is parsed again by
+    the reference loader, so every refusal and its message stay the reference's.
     """
     text = _read_text(path, display)
+    data = _fast_data(text)
+    if data is not None:
+        return data, _LazyLines(text, display)
+    return _libyaml_data(text, display)
+
+
+def _libyaml_data(text: str, display: str) -> tuple[Any, Mapping[tuple[str | int, ...], int]]:
     if _FastStrictLoader is None or not _printable(text):
         return _parse_with_lines(text, display)
     try:
@@ -120,6 +132,97 @@ def load_yaml(path: Path, display: str) -> tuple[Any, Mapping[tuple[str | int, .
     if data is None:  # empty: the reference loader says so
         return _parse_with_lines(text, display)
     return data, _LazyLines(text, display)
+
+
+# yaml-rs reads YAML 1.2, the reference (PyYAML) YAML 1.1. Where they may differ, the file goes the
+# libyaml way: characters yaml-rs takes otherwise (it expands aliases and drops tags silently, takes
+# tabs as indentation and NEL, LS and PS as text, not line breaks) ...
+_DOUBTFUL_CHARS = "&*!\t\x85\u2028\u2029"
+# ... and numbers written so that the two read them differently (012 is 10 in YAML 1.1 and 12 in
+# 1.2; 09, 0o17, 1e3, -.5 and _1 are text in 1.1, numbers in 1.2), at the start of a token. Text
+# in quotes may match too; that only costs the slower way.
+_RISKY_NUMBER = re.compile(  # after the character that starts a token (searched in "\n" + text)
+    r"[\s\[\]{},](?=[-+0-9._])(?:[-+]?(?:0[0-9_]+(?![0-9_]*[.eE])|0[oOxXbB]|[0-9]*\.?_"
+    r"|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9_]+)[eE])|[-+]\.)"
+)
+# What YAML 1.1 reads as a bool, number, null, merge key or value when written plainly ("yes",
+# "on", "1:30", "<<"): yaml-rs reads these as text, and a quoted one cannot be told from a plain one.
+# PyYAML's own patterns (all verbose or plain), tried at once; PyYAML tries those registered for the
+# first character, and each pattern begins with one of those characters.
+_TYPED_IN_YAML_11 = re.compile("|".join(sorted({
+    f"(?:{regexp.pattern})" for resolvers in _StrictSafeLoader.yaml_implicit_resolvers.values() for _, regexp in resolvers
+})), re.VERBOSE)
+_TYPED_FIRST = frozenset(_StrictSafeLoader.yaml_implicit_resolvers)  # "" too: an empty plain value is null
+
+
+def _fast_data(text: str) -> Any:
+    """The file's data as yaml-rs reads it, or None when the reference might read it otherwise."""
+    if any(char in text for char in _DOUBTFUL_CHARS) or not _printable(text) or _RISKY_NUMBER.search("\n" + text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except (yaml_rs.YAMLDecodeError, RecursionError):  # the reference says what is wrong, and where
+        return None
+    # Not a mapping (empty, a list, several documents): the reference says what it is.
+    return data if isinstance(data, dict) and _reads_alike(data) else None
+
+
+def _reads_alike(data: dict) -> bool:
+    """No key but text, and no text YAML 1.1 would type when plain (numbers: _RISKY_NUMBER)."""
+    for text in _texts(data):
+        if not isinstance(text, str) or (_typed_in_yaml_11(text) and not _quoted(text)):
+            return False
+    return True
+
+
+def _texts(data: dict) -> set[Any]:
+    """Every key and every text value, once each (walked without recursion: any depth)."""
+    found: set[Any] = set()
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.update(node)  # keys; a key that is no text fails _reads_alike
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.add(node)
+    return found  # true/false/null and ~ read alike in both
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(value: str) -> bool:
+    """Whether text yaml-rs gave must have been quoted: written plainly, yaml-rs itself would type it.
+
+    So "41" (a regulation number) reads alike; yes, on and 1:30 may have been plain and do not.
+    """
+    try:
+        return not isinstance(yaml_rs.loads(value, parse_datetime=False), str)
+    except yaml_rs.YAMLDecodeError:
+        return False
+
+
+def _typed_in_yaml_11(value: str) -> bool:
+    """PyYAML's test (BaseResolver.resolve): would a plain `value` get a tag other than str?"""
+    return value[:1] in _TYPED_FIRST and _TYPED_IN_YAML_11.match(value) is not None
+
+
+if _FastStrictLoader is not None:
+
+    class _LinesLoader(_FastStrictLoader):  # type: ignore[misc, valid-type]
+        """libyaml's nodes for their marks only: no tag resolved, as nothing is constructed from them."""
+
+        def resolve(self, kind: type, value: object, implicit: object) -> str:
+            return ""
+
+        def descend_resolver(self, parent: object, index: object) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LinesLoader = None  # type: ignore[assignment, misc]
 
 
 class _DuplicateKey(Exception):
@@ -148,7 +251,7 @@ class _LazyLines(Mapping):
 
     def _map(self) -> LineMap:
         if self._lines is None:
-            self._lines = _parse_with_lines(self._text, self._display)[1]
+            self._lines = _lines_only(self._text, self._display)
             self._text = ""
         return self._lines
 
@@ -160,6 +263,27 @@ class _LazyLines(Mapping):
 
     def __len__(self) -> int:
         return len(self._map())
+
+
+def _lines_only(text: str, display: str) -> LineMap:
+    """The line map of a text the fast parse took: libyaml's nodes walked, nothing constructed.
+
+    The text has no anchor, alias or tag (the fast parse took it), so the event pass that refuses
+    them is not needed; anything libyaml stumbles on goes to the reference, which says what.
+    """
+    if _LinesLoader is not None:
+        loader = _LinesLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                lines: LineMap = {}
+                _walk(node, (), lines, display)
+                return lines
+        except (yaml.YAMLError, RecursionError):
+            pass
+        finally:
+            loader.dispose()
+    return _parse_with_lines(text, display)[1]
 
 
 def _read_text(path: Path, display: str) -> str:
