@@ -229,7 +229,12 @@ def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30
             stderr=errors.open("w"), text=True,
         )
         lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in child.stdout] + [lines.put(None)], daemon=True).start()
+        def pump(source=child.stdout, sink=lines) -> None:  # bound now: the loop rebinds child and lines
+            for line in source:
+                sink.put(line)
+            sink.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
         ready = lines.get(timeout=max(cap, 600))  # rdflib parses the N-Quads first
         if ready is None:
             last = (errors.read_text().strip().splitlines() or ["no output"])[-1]
