@@ -200,14 +200,21 @@ def _rules(out: Path, results: Results, key: str, what: str, *flags: str) -> Non
                 f"{info['inferred_quads']:,} inferred quads, peak RSS {mib(measured.peak_rss)}")
 
 
+def _child_json(results: Results, area: str, what: str, key: str, *module_args: str) -> dict | None:
+    """Run a benchmarks module in a child process: its JSON, kept under results.raw[key], or a failed row."""
+    measured = run_measured([PYTHON, "-m", *module_args], cwd=ROOT)
+    if not measured.ok:
+        results.add(area, what, "failed", measured.last_error())
+        return None
+    results.raw[key] = json.loads(measured.stdout)
+    return results.raw[key]
+
+
 def paths(data: Path, results: Results) -> None:
     """The old build path and the new one, stage by stage in one child process (benchmarks/paths_bench.py)."""
-    measured = run_measured([PYTHON, "-m", "benchmarks.paths_bench", "--data", str(data)], cwd=ROOT)
-    if not measured.ok:
-        results.add("old vs new path", "map and SHACL", "failed", measured.last_error())
+    info = _child_json(results, "old vs new path", "map and SHACL", "paths", "benchmarks.paths_bench", "--data", str(data))
+    if info is None:
         return
-    info = json.loads(measured.stdout)
-    results.raw["paths"] = info
     for stage, seen in info["stages"].items():
         same = "" if seen.get("same_results", True) else "; DIFFERENT RESULTS"
         results.add("old vs new path", stage, f"{seen['ratio']:.1f}x",
@@ -298,12 +305,9 @@ def queries(out: Path, results: Results, reps: int, compare_rdflib: bool, rdflib
 
 
 def network(out: Path, results: Results) -> None:
-    measured = run_measured([PYTHON, "-m", "benchmarks.network_bench", "--build", str(out)], cwd=ROOT)
-    if not measured.ok:
-        results.add("network", "projection and measures", "failed", measured.last_error())
+    info = _child_json(results, "network", "projection and measures", "network", "benchmarks.network_bench", "--build", str(out))
+    if info is None:
         return
-    info = json.loads(measured.stdout)
-    results.raw["network"] = info
     for stage, seconds in info["timings"].items():
         results.add("network", stage, f"{seconds:.2f} s")
     sizes = ", ".join(f"{k} {v[0]:,} nodes / {v[1]:,} edges" for k, v in info["sizes"].items())
