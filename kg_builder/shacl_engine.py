@@ -16,8 +16,18 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from .serialize import ox_term
 
 __all__ = [
-    "DEFAULT_ENGINE", "ENGINES", "Engine", "ShaclResult", "as_rdflib", "as_text", "compiled_shapes",
-    "node_targeted_shapes", "rdflib_triple", "run_engine", "rust_results",
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "Engine",
+    "ShaclResult",
+    "as_rdflib",
+    "as_text",
+    "class_targets_removed",
+    "compiled_shapes",
+    "node_targeted_shapes",
+    "rdflib_triple",
+    "run_engine",
+    "rust_results",
 ]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -90,11 +100,18 @@ def node_targeted_shapes(shapes_file: Path, instances: Callable[[str], Iterable[
     """
     shapes = Graph().parse(shapes_file, format="turtle")
     targets: set[str] = set()  # a set: a node of two classes one shape targets is one focus node
-    for shape, target in list(shapes.subject_objects(SH.targetClass)):
-        shapes.remove((shape, SH.targetClass, target))
+    for shape, target in class_targets_removed(shapes):
         targets.update(f"{shape.n3()} <{SH.targetNode}> {node} .\n" for node in instances(target.n3()))
     # rdflib writes blank nodes as _:<id>, the label n3() gives, so the added lines name the same shapes.
     return shacl.Shapes.from_text(shapes.serialize(format="nt") + "".join(sorted(targets)), format="ntriples")
+
+
+def class_targets_removed(shapes: Graph) -> list[tuple]:
+    """Take every sh:targetClass out of `shapes`; the (shape, class) pairs, for node targets to replace them."""
+    pairs = list(shapes.subject_objects(SH.targetClass))
+    for shape, target in pairs:
+        shapes.remove((shape, SH.targetClass, target))
+    return pairs
 
 
 def rust_results(text: str, compiled: shacl.Shapes) -> list[ShaclResult]:

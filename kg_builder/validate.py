@@ -20,6 +20,7 @@ from .shacl_engine import (
     Engine,
     ShaclResult,
     as_rdflib,
+    class_targets_removed,
     compiled_shapes,
     node_targeted_shapes,
     run_engine,
@@ -294,8 +295,7 @@ def _target_only(shapes: Graph, data: Graph, focus: list) -> None:
     graph (SHACL 2.1.3.3), so this selects exactly the focus nodes the class targets would.
     """
     focus_types = {node: set(data.objects(node, RDF.type)) for node in map(URIRef, focus)}
-    for shape, target in list(shapes.subject_objects(SH.targetClass)):
-        shapes.remove((shape, SH.targetClass, target))
+    for shape, target in class_targets_removed(shapes):
         classes = set(data.transitive_subjects(RDFS.subClassOf, target))
         for node, types in focus_types.items():
             if types & classes:
