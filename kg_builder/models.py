@@ -18,9 +18,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 __all__ = [
+    "REF_CLASSES",
     "Alias",
     "Citation",
     "Election",
@@ -33,7 +42,6 @@ __all__ = [
     "Person",
     "Place",
     "Post",
-    "REF_CLASSES",
     "Rdf",
     "RecordFile",
     "Regulation",
@@ -42,6 +50,7 @@ __all__ = [
     "Stage",
     "field_rdf",
     "rdf_fields",
+    "record_type",
 ]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -136,13 +145,13 @@ def rdf_fields(model: type[BaseModel] | None = None, path: tuple[str | int, ...]
         if name in mapped:
             yield (*path, name), model, name, mapped[name]
             continue
-        nested = _record_type(info.annotation)
+        nested = record_type(info.annotation)
         if nested is not None:
             is_list = getattr(info.annotation, "__origin__", None) is list
             yield from rdf_fields(nested, (*path, name, "*") if is_list else (*path, name))
 
 
-def _record_type(annotation: object) -> type[Record] | None:
+def record_type(annotation: object) -> type[Record] | None:
     """The record model inside `X` or `list[X]`, if any."""
     if isinstance(annotation, type) and issubclass(annotation, Record):
         return annotation

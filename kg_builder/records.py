@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -10,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rdflib import Graph
 
 from .errors import InputError, InputErrors, Problem
 from .evidence import MIN_QUOTE_CHARS, ArchivedText, pins_a_place
 from .gazetteer import Region, load_regions
-from .models import RecordFile, rdf_fields
+from .models import RecordFile, rdf_fields, record_type
 from .resolve import DECISIONS_FILE, load_decisions
 from .vocab import Vocabulary, load_vocabulary
-from .yaml_lines import line_of, load_yaml
+from .yaml_lines import line_of, load_yaml, parse_yaml, read_text
 
 __all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "post_organizations", "record_paths"]
 
@@ -81,6 +83,8 @@ class FileSummary:
     references: tuple[tuple[str, str, Path_], ...]  # (ref, field, path) of declared kinds
     post_orgs: tuple[tuple[str, str], ...]  # (post ref, org ref)
     amends: tuple[tuple[str, str, str, Path_], ...] = ()  # (regulation ref, amended ref, field, path)
+    digest: str = ""  # of the text checked: a second reading of the same text need not check it again
+    read_by_yaml_rs: bool = False  # yaml-rs read the text as the reference does (yaml_lines.parse_yaml)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class Corpus:
     post_orgs: dict[str, str] = field(default_factory=dict, repr=False)  # post ref -> its organisation ref
 
 
+@functools.lru_cache(maxsize=65536)  # files repeat the same few thousand paths
 def format_path(path: Path_) -> str:
     """("meetings", 0, "start") -> "meetings[0].start"."""
     out = ""
@@ -179,25 +184,31 @@ def post_organizations(summaries) -> dict[str, str]:
 
 def load_record_file(
     path: Path, data_dir: Path, vocabulary: Vocabulary, regions: dict[str, Region], timings: dict[str, float] | None = None,
-    *, lines: bool = True,
+    *, lines: bool = True, checked: FileSummary | None = None,
 ) -> tuple[LoadedFile, FileSummary]:
     """Parse one record file and run every check that needs no other file.
 
-    With `lines` the file's lines are walked now (the mapping asks for one per node anyway), by
-    libyaml, the reference's parser: a file that yaml-rs reads but YAML 1.1 refuses (`[:0]`) is
-    refused here, with the reference's message. Without, a file is only summarised, and libyaml
-    reads it when something asks for a line (a chunked build's second pass, a message).
+    With `lines` the file's lines are walked now, by libyaml. Without, libyaml reads the file only
+    when a message asks for a line: the mapping's origins (mapping.graph.Origin) find theirs then.
+
+    `checked` is the summary of a first reading (a chunked build's): while the file's text is the
+    one it summarised, the checks of the record alone are not run again and the summary is
+    returned as it is. Every quote is still looked up in the archived text, which may have changed.
     """
-    loaded, dumped = _load_file(path, _display(path, data_dir), data_dir, {} if timings is None else timings)
+    display = _display(path, data_dir)
+    loaded, read = _load_file(path, display, data_dir, {} if timings is None else timings, checked)
     if lines:
         len(loaded.lines)  # walks them
+    if checked is not None and checked.digest == read.digest:
+        return loaded, checked
+    values = _values_of(loaded.record)
     problems = list(_check_within(loaded))
-    problems.extend(_check_dates(loaded, dumped))
-    problems.extend(_check_vocabulary(loaded, dumped, vocabulary))
-    problems.extend(_check_reference_kinds(loaded, dumped, regions))
+    problems.extend(_check_dates(loaded, values))
+    problems.extend(_check_vocabulary(loaded, values, vocabulary))
+    problems.extend(_check_reference_kinds(loaded, values, regions))
     if problems:
         raise InputErrors(problems)
-    return loaded, _summarise(loaded, dumped)
+    return loaded, _summarise(loaded, values, read)
 
 
 def _display(path: Path, data_dir: Path) -> str:
@@ -212,14 +223,27 @@ def _display(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, float]) -> tuple[LoadedFile, dict]:
-    """The checked file and its record dumped once (every check below walks the dump)."""
+@dataclass(frozen=True)
+class _Read:
+    """How a file's text was read, for a second reading of it."""
+
+    digest: str
+    by_yaml_rs: bool
+
+
+def _load_file(
+    path: Path, display: str, data_dir: Path, timings: dict[str, float], checked: FileSummary | None = None,
+) -> tuple[LoadedFile, _Read]:
+    """The file with its record validated and every quote found, and how its text was read."""
     if not path.resolve().is_relative_to(data_dir.resolve()):
         # As for archived texts (_source_text_path): a link inside data/ is fine, one out of it would
         # read any file the user can read into the graph.
         raise InputError("record file points outside data/ (a symbolic link); record files live under data/records/",
                          file=display)
-    data, lines = load_yaml(path, display)
+    yaml_text = read_text(path, display)
+    digest = hashlib.blake2b(yaml_text.encode(), digest_size=16).hexdigest()
+    same_text = checked is not None and checked.digest == digest
+    data, lines, by_yaml_rs = parse_yaml(yaml_text, display, read_alike=same_text and checked.read_by_yaml_rs)
     if not isinstance(data, dict):
         raise InputError("a record file is a mapping with a 'source' section at the top", file=display, line=1)
     try:
@@ -244,8 +268,7 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
     text = ArchivedText.of(raw)
     offsets: dict[str, tuple[int, int]] = {}
     problems = []
-    dumped = record.model_dump(mode="python")
-    for path_, quote in _quotes(dumped, ()):
+    for path_, quote in _quotes(record, ()):
         # Furniture is exempt: it marks page chrome to skip ("(ADV)"), it supports no fact.
         if path_[-2] == "evidence" and not pins_a_place(quote):
             problems.append(Problem(
@@ -253,6 +276,8 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
                 f"quote {quote!r} is too short to show where the fact is stated (at least {MIN_QUOTE_CHARS} "
                 "characters); quote the words that state it",
             ))
+            continue
+        if quote in offsets:  # quoted again (for another fact of the same sentence): found already
             continue
         found = text.locate(quote)
         if found is None:
@@ -265,7 +290,7 @@ def _load_file(path: Path, display: str, data_dir: Path, timings: dict[str, floa
     timings["evidence check"] = timings.get("evidence check", 0.0) + time.perf_counter() - started
     if problems:
         raise InputErrors(problems)
-    return LoadedFile(path, display, record, lines, text, offsets), dumped
+    return LoadedFile(path, display, record, lines, text, offsets), _Read(digest, by_yaml_rs)
 
 
 def _source_text_path(relative: str, data_dir: Path, display: str, lines: Mapping[Path_, int]) -> Path:
@@ -308,38 +333,107 @@ def _pydantic_problem(err: dict[str, Any], display: str, lines: Mapping[Path_, i
     return Problem(display, line_of(lines, loc), format_path(loc), message)
 
 
-def _quotes(node: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    """Every evidence quote and furniture quote in a dumped record file."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "evidence":
-                for index, quote in enumerate(value):
-                    yield (*path, key, index), quote
-            elif key == "quote" and isinstance(value, str):
-                yield (*path, key), value
-            else:
-                yield from _quotes(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _quotes(item, (*path, index))
+def _quotes(record: BaseModel, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every evidence quote and furniture quote of a record file, in file order."""
+    for name, kind, _ in _walk_plan(type(record)):
+        value = getattr(record, name)
+        if kind == "evidence":
+            for index, quote in enumerate(value):
+                yield (*path, name, index), quote
+        elif kind == "quote":
+            yield (*path, name), value
+        elif kind == "records":
+            for index, item in enumerate(value):
+                yield from _quotes(item, (*path, name, index))
+        elif kind == "record" and value is not None:
+            yield from _quotes(value, (*path, name))
 
 
-def values_at(node: Any, pattern: Path_, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Values matching a pattern with "*" for list items; list-valued leaves yield each item."""
-    if not pattern:
+@functools.cache
+def _walk_plan(model: type[BaseModel]) -> tuple[tuple[str, str, type | None], ...]:
+    """(field, kind) of the fields of a model the walks visit: quotes, dates and nested records.
+
+    Read from the models' annotations, so a new date or quote field is walked too; walking these
+    only (not every value of a dumped record) was most of what checking a file cost.
+    """
+    plan = []
+    for name, info in model.model_fields.items():
+        nested = record_type(info.annotation)
+        if name == "evidence":
+            plan.append((name, "evidence", None))
+        elif name == "quote" and nested is None:
+            plan.append((name, "quote", None))
+        elif nested is not None:
+            is_list = getattr(info.annotation, "__origin__", None) is list
+            plan.append((name, "records" if is_list else "record", nested))
+        elif _mentions_date(info.annotation):
+            plan.append((name, "dates", None))
+    return tuple(plan)
+
+
+def _mentions_date(annotation: object) -> bool:
+    """Whether a field's type is or holds a date (date, date | None, list[date], Annotated...)."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, dt.date)
+    return any(_mentions_date(arg) for arg in getattr(annotation, "__args__", ()) if arg is not Ellipsis)
+
+
+# Every pattern the checks and the summary read, walked at once (see `_values_of`).
+_PATTERNS: tuple[Path_, ...] = tuple(dict.fromkeys([
+    *(pattern for pattern, _ in CONTROLLED_FIELDS), *(pattern for pattern, _ in REFERENCE_FIELDS),
+    ("regulations", "*", "year"), ("elections", "*", "month"), ("regulations", "*", "amends"),
+]))
+Values = dict[Path_, list[tuple[Path_, Any]]]  # pattern -> (path, value) of each value it matches, in file order
+
+
+def _values_of(record: BaseModel) -> Values:
+    """The values of every pattern in `_PATTERNS` ("*" for list items; list-valued leaves give each item).
+
+    One walk of the record for all of them: walking it once per pattern (some 70) cost more than
+    parsing the file.
+    """
+    found: Values = {pattern: [] for pattern in _PATTERNS}
+    _collect(record, _pattern_tree(), (), found)
+    return found
+
+
+# A step of the patterns: those ending here, the step into each list item ("*"), the steps into fields.
+_Step = tuple[tuple[Path_, ...], "_Step | None", tuple[tuple[str, "_Step"], ...]]
+
+
+@functools.cache
+def _pattern_tree() -> _Step:
+    """The patterns as a tree of their steps, each pattern ending at the step of its last part."""
+    tree: dict = {}
+    for pattern in _PATTERNS:
+        node = tree
+        for part in pattern:
+            node = node.setdefault(part, {})
+        node.setdefault(None, []).append(pattern)
+    return _frozen(tree)
+
+
+def _frozen(node: dict) -> _Step:
+    fields = tuple((part, _frozen(below)) for part, below in node.items() if part not in (None, "*"))
+    return tuple(node.get(None, ())), _frozen(node["*"]) if "*" in node else None, fields
+
+
+def _collect(node: Any, step: _Step, path: Path_, found: Values) -> None:
+    ends, items, fields = step
+    for pattern in ends:
         if isinstance(node, list):
-            for index, item in enumerate(node):
-                yield (*path, index), item
+            found[pattern].extend(((*path, index), item) for index, item in enumerate(node))
         elif node is not None:
-            yield path, node
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                yield from values_at(item, rest, (*path, index))
-    elif isinstance(node, dict) and head in node:
-        yield from values_at(node[head], rest, (*path, head))
+            found[pattern].append((path, node))
+    if items is not None and isinstance(node, list):
+        for index, item in enumerate(node):
+            _collect(item, items, (*path, index), found)
+    if fields:
+        values = node.__dict__ if isinstance(node, BaseModel) else node  # a record's __dict__ holds its fields
+        if isinstance(values, dict):
+            for name, below in fields:
+                if name in values:
+                    _collect(values[name], below, (*path, name), found)
 
 
 def _check_within(loaded: LoadedFile) -> list[Problem]:
@@ -385,12 +479,13 @@ def _check_participants_once(loaded: LoadedFile) -> Iterator[Problem]:
 FUTURE_YEARS = 5
 
 
-def _check_dates(loaded: LoadedFile, dumped: dict) -> Iterator[Problem]:
+def _check_dates(loaded: LoadedFile, values: Values) -> Iterator[Problem]:
     """No date (nor regulation year, nor election month) later than the end of this year + FUTURE_YEARS."""
     latest = dt.date.today().year + FUTURE_YEARS  # read at each check: a long-lived process crosses new year
-    years = [(path, value.year, value.isoformat()) for path, value in _dates(dumped, ())]
-    years += [(path, year, str(year)) for path, year in values_at(dumped, ("regulations", "*", "year"))]
-    years += [(path, int(month[:4]), month) for path, month in values_at(dumped, ("elections", "*", "month"))]
+    record = loaded.record
+    years = [(path, value.year, value.isoformat()) for path, value in _dates(record, ())]
+    years += [(path, year, str(year)) for path, year in values[("regulations", "*", "year")]]
+    years += [(path, int(month[:4]), month) for path, month in values[("elections", "*", "month")]]
     for path, year, printed in years:
         if year > latest:
             yield Problem(
@@ -399,19 +494,23 @@ def _check_dates(loaded: LoadedFile, dumped: dict) -> Iterator[Problem]:
             )
 
 
-def _dates(node: Any, path: Path_) -> Iterator[tuple[Path_, dt.date]]:
-    """Every date in a dumped record, whichever section holds it (so a new date field is checked too)."""
-    if isinstance(node, dt.date):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _dates(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _dates(item, (*path, index))
+def _dates(record: BaseModel, path: Path_) -> Iterator[tuple[Path_, dt.date]]:
+    """Every date of a record file, whichever section holds it (so a new date field is checked too), in file order."""
+    for name, kind, _ in _walk_plan(type(record)):
+        value = getattr(record, name)
+        if kind == "dates":
+            if isinstance(value, list):
+                yield from (((*path, name, index), item) for index, item in enumerate(value))
+            elif value is not None:
+                yield (*path, name), value
+        elif kind == "records":
+            for index, item in enumerate(value):
+                yield from _dates(item, (*path, name, index))
+        elif kind == "record" and value is not None:
+            yield from _dates(value, (*path, name))
 
 
-def _summarise(loaded: LoadedFile, dumped: dict) -> FileSummary:
+def _summarise(loaded: LoadedFile, values: Values, read: _Read) -> FileSummary:
     record = loaded.record
     declared = []
     org_types = []
@@ -428,7 +527,7 @@ def _summarise(loaded: LoadedFile, dumped: dict) -> FileSummary:
                 org_types.append((item.id, item.type, format_path(type_path), _shared(type_path)))
     references = []
     for pattern, kinds in REFERENCE_FIELDS:
-        for path, ref in values_at(dumped, pattern):
+        for path, ref in values[pattern]:
             kind = ref.partition("/")[0]
             if kind in kinds and kind != "region":
                 references.append((ref, format_path(path), _shared(path)))
@@ -443,8 +542,10 @@ def _summarise(loaded: LoadedFile, dumped: dict) -> FileSummary:
         post_orgs=tuple((f"post/{post.id}", post.organization) for post in record.posts),
         amends=tuple(
             (f"regulation/{record.regulations[path[1]].id}", amended, format_path(path), _shared(path))
-            for path, amended in values_at(dumped, ("regulations", "*", "amends"))
+            for path, amended in values[("regulations", "*", "amends")]
         ),
+        digest=read.digest,
+        read_by_yaml_rs=read.by_yaml_rs,
     )
 
 
@@ -487,10 +588,10 @@ def _declarations(summaries: list[FileSummary], problems: list[Problem], lines: 
     return declared
 
 
-def _check_vocabulary(loaded: LoadedFile, dumped: dict, vocabulary: Vocabulary) -> Iterator[Problem]:
+def _check_vocabulary(loaded: LoadedFile, values: Values, vocabulary: Vocabulary) -> Iterator[Problem]:
     for pattern, concept_class in CONTROLLED_FIELDS:
         allowed = vocabulary.allowed(concept_class)
-        for path, value in values_at(dumped, pattern):
+        for path, value in values[pattern]:
             if value not in allowed:
                 yield Problem(
                     loaded.display, loaded.line(path), format_path(path),
@@ -498,10 +599,10 @@ def _check_vocabulary(loaded: LoadedFile, dumped: dict, vocabulary: Vocabulary) 
                 )
 
 
-def _check_reference_kinds(loaded: LoadedFile, dumped: dict, regions: dict[str, Region]) -> Iterator[Problem]:
+def _check_reference_kinds(loaded: LoadedFile, values: Values, regions: dict[str, Region]) -> Iterator[Problem]:
     """Each reference names a kind its field takes; region codes exist in the gazetteer."""
     for pattern, kinds in REFERENCE_FIELDS:
-        for path, ref in values_at(dumped, pattern):
+        for path, ref in values[pattern]:
             kind, _, key = ref.partition("/")
             if kind not in kinds:
                 yield Problem(

@@ -17,7 +17,7 @@ import yaml_rs
 
 from .errors import InputError
 
-__all__ = ["LineMap", "line_of", "load_yaml", "load_yaml_with_lines"]
+__all__ = ["LineMap", "line_of", "load_yaml", "load_yaml_with_lines", "parse_yaml", "read_text"]
 
 LineMap = dict[tuple[str | int, ...], int]
 
@@ -98,7 +98,7 @@ def _printable(text: str) -> bool:
 
 def load_yaml_with_lines(path: Path, display: str) -> tuple[Any, LineMap]:
     """Parse one YAML document; return the data and a map from value path to 1-based line."""
-    return _parse_with_lines(_read_text(path, display), display)
+    return _parse_with_lines(read_text(path, display), display)
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, Mapping[tuple[str | int, ...], int]]:
@@ -109,11 +109,19 @@ def load_yaml(path: Path, display: str) -> tuple[Any, Mapping[tuple[str | int, .
     that way doubts (a YAML error, a duplicate key, an alias, a tag, too deep) is parsed again by
     the reference loader, so every refusal and its message stay the reference's.
     """
-    text = _read_text(path, display)
-    data = _fast_data(text)
+    return parse_yaml(read_text(path, display), display)[:2]
+
+
+def parse_yaml(text: str, display: str, *, read_alike: bool = False) -> tuple[Any, Mapping[tuple[str | int, ...], int], bool]:
+    """`load_yaml` of a file's text already read (by `read_text`), and whether yaml-rs read it.
+
+    `read_alike` says yaml-rs read this very text before as the reference does (a chunked build
+    reads each file twice): it is not asked again.
+    """
+    data = _yaml_rs_data(text) if read_alike else _fast_data(text)
     if data is not None:
-        return data, _LazyLines(text, display)
-    return _libyaml_data(text, display)
+        return data, _LazyLines(text, display), True
+    return (*_libyaml_data(text, display), False)
 
 
 def _libyaml_data(text: str, display: str) -> tuple[Any, Mapping[tuple[str | int, ...], int]]:
@@ -153,18 +161,26 @@ _TYPED_IN_YAML_11 = re.compile("|".join(sorted({
     f"(?:{regexp.pattern})" for resolvers in _StrictSafeLoader.yaml_implicit_resolvers.values() for _, regexp in resolvers
 })), re.VERBOSE)
 _TYPED_FIRST = frozenset(_StrictSafeLoader.yaml_implicit_resolvers)  # "" too: an empty plain value is null
+# ... and a flow item that begins with "?" or ":" (`[:0]`, `[x, ?y]`): YAML 1.1 refuses the one and
+# reads the other as a key, where yaml-rs reads both as text. Text in quotes may match too.
+_FLOW_ITEM_INDICATOR = re.compile(r"[\[{,]\s*[?:]")
 
 
 def _fast_data(text: str) -> Any:
     """The file's data as yaml-rs reads it, or None when the reference might read it otherwise."""
-    if any(char in text for char in _DOUBTFUL_CHARS) or not _printable(text) or _RISKY_NUMBER.search("\n" + text):
+    if (any(char in text for char in _DOUBTFUL_CHARS) or not _printable(text) or _RISKY_NUMBER.search("\n" + text)
+            or _FLOW_ITEM_INDICATOR.search(text)):
         return None
-    try:
-        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-    except (yaml_rs.YAMLDecodeError, RecursionError):  # the reference says what is wrong, and where
-        return None
+    data = _yaml_rs_data(text)
     # Not a mapping (empty, a list, several documents): the reference says what it is.
     return data if isinstance(data, dict) and _reads_alike(data) else None
+
+
+def _yaml_rs_data(text: str) -> Any:
+    try:
+        return yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except (yaml_rs.YAMLDecodeError, RecursionError):  # the reference says what is wrong, and where
+        return None
 
 
 def _reads_alike(data: dict) -> bool:
@@ -249,6 +265,10 @@ class _LazyLines(Mapping):
         self._display = display
         self._lines: LineMap | None = None
 
+    @property
+    def walked(self) -> bool:
+        return self._lines is not None
+
     def _map(self) -> LineMap:
         if self._lines is None:
             self._lines = _lines_only(self._text, self._display)
@@ -286,7 +306,7 @@ def _lines_only(text: str, display: str) -> LineMap:
     return _parse_with_lines(text, display)[1]
 
 
-def _read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str) -> str:
     """The file's text, refused when too large, unreadable or not UTF-8."""
     try:
         size = path.stat().st_size

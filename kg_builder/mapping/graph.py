@@ -7,17 +7,32 @@ blank nodes or dict order, so the same records always give the same quads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
+from rdflib import (
+    DCTERMS,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    Dataset,
+    Graph,
+    Literal,
+    Namespace,
+    URIRef,
+)
 from rdflib.compare import to_canonical_graph
-from rdflib import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
+from ..errors import InputError
 from ..gazetteer import ATTRIBUTION, Region
 from ..models import Holding, Meeting, Observation, Person, RecordFile, Regulation
 from ..namespace import EGKG, ID
 from ..records import Corpus, LoadedFile, format_path
+from ..yaml_lines import line_of
 
-__all__ = ["GAZETTEER_DATASET", "GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "ConceptLabels", "Origins", "map_corpus", "ref_iri", "slug", "source_graph_iri"]
+__all__ = ["GAZETTEER_DATASET", "GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "ConceptLabels", "Origin", "Origins", "map_corpus", "ref_iri", "slug", "source_graph_iri"]
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ONTOLOGY_GRAPH = ID["graph/ontology"]
@@ -42,7 +57,53 @@ def _id(text: str) -> Literal:
     return Literal(text, lang="id")
 
 
-Origins = dict[str, tuple[str, "int | None", str]]  # IRI -> (record file, line, field)
+class Origin(Sequence):
+    """(record file, line, field) of the record that made a node, its line found when first read.
+
+    Finding lines walks the whole file with libyaml, which cost more than mapping it; most
+    origins never appear in a message. Reads, compares and pickles as the tuple it stands for,
+    but pickled before its line is read it keeps the file's text (shared by the file's origins),
+    not the line: a chunked build pickles every file's origins into cache/.
+    """
+
+    __slots__ = ("field", "file", "lines", "path")
+
+    def __init__(self, file: str, path: tuple[str | int, ...], field: str, lines: Mapping):
+        self.file, self.path, self.field, self.lines = file, path, field, lines
+
+    @property
+    def line(self) -> int | None:
+        try:
+            return line_of(self.lines, self.path)
+        except InputError:  # the reference parser refuses what the fast one read: the message goes without a line
+            return None
+
+    def __getitem__(self, index):
+        if index in (0, -3):  # the file alone (grouping origins by file) finds no line
+            return self.file
+        if index in (2, -1):
+            return self.field
+        return (self.file, self.line, self.field)[index]
+
+    def __len__(self) -> int:
+        return 3
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, (tuple, Origin)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self):
+        if getattr(self.lines, "walked", True):  # the line is at hand: pickled as the plain tuple
+            return tuple, ((self.file, self.line, self.field),)
+        return Origin, (self.file, self.path, self.field, self.lines)
+
+
+Origins = dict[str, "tuple[str, int | None, str] | Origin"]  # IRI -> (record file, line, field)
 
 
 def map_corpus(corpus: Corpus, ontology: Graph, *, static: bool = True) -> tuple[Dataset, Origins]:

@@ -6,17 +6,38 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from ..gazetteer import ATTRIBUTION, Region
-from ..models import Holding, Meeting, Observation, Person, Rdf, Record, RecordFile, Regulation, SourceError, field_rdf
+from ..models import (
+    Holding,
+    Meeting,
+    Observation,
+    Person,
+    Rdf,
+    Record,
+    RecordFile,
+    Regulation,
+    SourceError,
+    field_rdf,
+)
 from ..records import Corpus, LoadedFile, format_path
 from ..serialize import PREFIXES, ox_term
-from .graph import GAZETTEER_DATASET, GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ConceptLabels, Origins, ref_iri, slug, source_graph_iri
+from .graph import (
+    GAZETTEER_DATASET,
+    GAZETTEER_GRAPH,
+    ONTOLOGY_GRAPH,
+    ConceptLabels,
+    Origin,
+    Origins,
+    ref_iri,
+    slug,
+    source_graph_iri,
+)
 
 __all__ = ["map_corpus_nquads", "nquads_to_quads"]
 
@@ -114,7 +135,7 @@ class _Plan:
     fields: tuple[_Field, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(model: type[Record]) -> _Plan:
     fields = tuple(
         _Field(name, tuple(f"<{expand(p)}>" for p in rdf.predicates), rdf,
@@ -214,7 +235,9 @@ class _SourceLines:
 
     def origin(self, iri: str, path: tuple[str | int, ...]) -> str:
         """Remember the first record that made `iri`, for validation messages."""
-        self.origins.setdefault(iri[1:-1], (self.loaded.display, self.loaded.line(path), format_path(path)))
+        node = iri[1:-1]
+        if node not in self.origins:
+            self.origins[node] = Origin(self.loaded.display, path, format_path(path), self.loaded.lines)
         return iri
 
     def node(self, subject: str, record: Record, *, skip: frozenset[str] = frozenset(), **values: object) -> None:
