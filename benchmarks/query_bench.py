@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg_builder.build import nquads_file
 from kg_builder.engines import OxigraphEngine, RdflibEngine
 from kg_builder.queries import bind, load_library
 from kg_builder.run_query import with_limit
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     # Parameters always come from the embedded store, so both engines answer the same questions.
     samples = sample_params(OxigraphEngine(args.build / "store"), args.seed)
-    engine = OxigraphEngine(args.build / "store") if args.engine == "oxigraph" else RdflibEngine(args.build / "egkg.nq")
+    engine = OxigraphEngine(args.build / "store") if args.engine == "oxigraph" else RdflibEngine(nquads_file(args.build))
     print(json.dumps({"ready": time.perf_counter() - started}), flush=True)
     for name in names:
         query = library[name]

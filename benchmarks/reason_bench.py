@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg_builder.build import nquads_file
 from kg_builder.reason import apply_rules, infer, is_inferred, load_rules, run_checks
 from kg_builder.store import union_missing
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(in_store(args.build / "store")))
         return 0
     start = time.perf_counter()
-    quads = [q for q in ox.parse(path=str(args.build / "egkg.nq"), format=ox.RdfFormat.N_QUADS)
+    quads = [q for q in ox.parse(path=str(nquads_file(args.build)), format=ox.RdfFormat.N_QUADS)
              if not is_inferred(q.graph_name)]
     loaded = time.perf_counter() - start
     inference = infer(quads, hermit=args.hermit)

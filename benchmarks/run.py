@@ -127,7 +127,7 @@ def full_build(data: Path, out: Path, results: Results, timeout: float | None) -
 
 
 STAGES = ("find changes", "load records", "evidence check", "map to RDF", "SHACL", "reason", "write N-Quads",
-          "write TriG", "load store")
+          "load store")
 
 
 def _stage_order(stage: str) -> int:

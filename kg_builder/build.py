@@ -1,4 +1,4 @@
-"""The build pipeline: records -> checks -> RDF -> SHACL -> reasoning -> N-Quads, TriG and the store.
+"""The build pipeline: records -> checks -> RDF -> SHACL -> reasoning -> N-Quads (per graph and whole) and the store.
 
 Outputs are written to a new release directory and switched to with one atomic rename only when
 everything succeeded, so a failed, interrupted or killed build leaves the previous build/ as it was.
@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,33 +25,49 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from .errors import InputError, InputErrors, Problem
-from .incremental import (
-    CACHE_DIR, Manifest, Plan, block_name, fingerprint, plan_changes, read_manifest, save_file_entries, with_dependants,
-    write_manifest,
-)
 from .chunked import build_in_chunks
 from .coordination import Patch, load_participations, save_participations
+from .errors import InputError, InputErrors, Problem
+from .incremental import (
+    CACHE_DIR,
+    SHARE,
+    Manifest,
+    Plan,
+    fingerprint,
+    plan_changes,
+    read_manifest,
+    save_file_entries,
+    share_path,
+    with_dependants,
+    write_manifest,
+    write_shares,
+)
 from .mapping import map_corpus_nquads, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .reason import Inference, infer, inferred_graphs, is_inferred
 from .records import Corpus, load_corpus, record_paths
-from .serialize import merge_nquads, to_nquads, trig_blocks, trig_document
+from .serialize import lines_by_graph, merge_nquads, merged_files, to_nquads
 from .shacl_engine import rdflib_triple
 from .store import create_store, patch_store
 from .validate import Violation, changed_violations, shacl_violations
 from .vocab import load_ontology
 
-__all__ = ["BuildResult", "ShaclViolations", "build", "check", "owning_build", "reason_again", "write_outputs"]
+__all__ = ["BuildResult", "ShaclViolations", "build", "check", "graph_shares", "nquads_file", "owning_build", "reason_again",
+           "write_outputs"]
 
 NQUADS = "egkg.nq"
-TRIG = "egkg.trig"
+TRIG = "egkg.trig"  # written by builds before TriG moved to `egkg export`; the name stays reserved
 STORE = "store"
 CURRENT = "current"  # symlink to the release the public names point into
 RELEASES = ".releases"
 LOCK = ".build.lock"
 # What a build directory's layout uses: nothing else may be written onto or into these.
 OWNED = (NQUADS, TRIG, STORE, CURRENT, RELEASES, LOCK)
+PUBLIC = (NQUADS, STORE)  # links into current/
+# An incremental build merges egkg.nq from the shares up to this size (the five articles: 2.5 MB;
+# 1,000 meetings: 360 MB, 10,000: 2.7 GB); above it the file is merged when first read, so an edit
+# costs what the edit costs, not what rewriting the whole graph costs (18.7 s of a 40 s rebuild at M).
+WHOLE_NQUADS_MAX = 64 * 2**20
 
 Progress = Callable[[str], None]
 
@@ -122,7 +139,7 @@ def build(
     data_dir: Path, out_dir: Path, progress: Progress = _quiet, *, reason: bool = True, incremental: bool = True,
     chunk_files: int = CHUNK_FILES,
 ) -> BuildResult:
-    """Check everything, reason (unless told not to), then write N-Quads, TriG and the store atomically.
+    """Check everything, reason (unless told not to), then write N-Quads and the store atomically.
 
     When the previous build in `out_dir` came from the same code, ontology and reference data,
     only record files that changed since are parsed, mapped, validated and loaded again.
@@ -186,7 +203,7 @@ def _build_locked(
             nquads = merge_nquads(nquads, set(), result.inference.quads)
     cache = _Cache(Manifest(current_fingerprint, reason), result.corpus, result.origins, data_dir,
                    inference=result.inference)
-    write_outputs(out_dir, result.quads, timings, progress, cache=cache, nquads=nquads)
+    _write_release(out_dir, nquads, timings, progress, cache=cache)
     result.out_dir = out_dir
     return result
 
@@ -260,21 +277,31 @@ def _build_changes(
         raise ShaclViolations(violations)
     result = BuildResult(corpus=corpus, nquads=mapped, origins=origins, timings=timings, changes=plan)
     drop = old_graphs | {str(g) for g in new_graphs} | inferred
-    with _timed(timings, "write N-Quads", progress):
-        nquads = merge_nquads((previous / NQUADS).read_bytes(), drop, new_nquads)
-    added = new_quads
+    added, added_nquads = new_quads, new_nquads
     if reason:
         with _timed(timings, "reason", progress):
-            curated = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+            curated = list(ox.parse(_curated_nquads(previous, manifest, plan, drop, new_nquads),
+                                    format=ox.RdfFormat.N_QUADS))
             all_origins = _cached_origins(previous, manifest, plan) | origins
             result.inference = infer(curated, all_origins, coordination=_coordination_patch(previous, drop))
-            nquads = merge_nquads(nquads, set(), result.inference.quads)
             added = new_quads + result.inference.quads
+            added_nquads = merge_nquads(new_nquads, set(), result.inference.quads)
     cache = _Cache(Manifest(manifest.fingerprint, reason), corpus, origins, data_dir, previous=(previous, manifest, plan),
                    inference=result.inference)
-    write_outputs(out_dir, added, timings, progress, cache=cache, patch=(previous, drop, nquads))
+    _write_release(out_dir, added_nquads, timings, progress, cache=cache, patch=(previous, drop, added))
     result.out_dir = out_dir
     return result
+
+
+def _curated_nquads(previous: Path, manifest: Manifest, plan: Plan, drop: set[str], new_nquads: bytes) -> bytes:
+    """The curated graphs of the new build as sorted N-Quads: the previous shares kept, and the new lines."""
+    shares = manifest.shares()
+    kept = [share_path(previous / CACHE_DIR, shares[graph]) for graph in sorted(shares)
+            if graph not in drop and not is_inferred(graph)]
+    with tempfile.TemporaryDirectory(prefix="egkg-curated-") as scratch:
+        fresh = Path(scratch) / "new.nq"
+        fresh.write_bytes(new_nquads)
+        return b"".join(merged_files([*kept, fresh], Path(scratch)))
 
 
 def _coordination_patch(previous: Path, changed_graphs: set[str]) -> Patch | None:
@@ -287,10 +314,10 @@ def _coordination_patch(previous: Path, changed_graphs: set[str]) -> Patch | Non
 
 def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference, list[ox.Quad], dict[str, float]]:
     """Recompute the inferred graph of an existing build and rewrite its outputs."""
-    nquads = out_dir / NQUADS
-    if not nquads.is_file():
-        raise InputError("no build here; run `egkg build` first", file=nquads)
+    if not nquads_file(out_dir).is_file():
+        raise InputError("no build here; run `egkg build` first", file=out_dir / NQUADS)
     with _build_lock(out_dir):
+        nquads = nquads_file(out_dir)  # read before the new release replaces the one it lies in
         timings: dict[str, float] = {}
         curated = [
             q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if not is_inferred(q.graph_name)
@@ -302,37 +329,101 @@ def reason_again(out_dir: Path, progress: Progress = _quiet) -> tuple[Inference,
         return inference, quads, timings
 
 
-def write_outputs(
-    out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress,
-    *, cache: _Cache | None = None, patch: tuple[Path, set[str], bytes] | None = None, nquads: bytes | None = None,
-) -> None:
-    """Write N-Quads, TriG and the store into a new release directory, then switch to it at once.
+def write_outputs(out_dir: Path, quads: list[ox.Quad], timings: dict[str, float], progress: Progress) -> None:
+    """Write the N-Quads and the store of `quads` into a new release directory, then switch to it at once."""
+    _write_release(out_dir, to_nquads(quads), timings, progress)
 
-    With `patch` (previous release, graphs to drop, merged N-Quads), `quads` holds only the new
-    graphs: the store is a hard-linked checkpoint of the previous one with those graphs replaced.
-    `nquads`, when the caller has them, are `quads` as sorted N-Quads already: written as they are.
+
+def _write_release(
+    out_dir: Path, nquads: bytes, timings: dict[str, float], progress: Progress, *, cache: _Cache | None = None,
+    patch: tuple[Path, set[str], list[ox.Quad]] | None = None,
+) -> None:
+    """Write egkg.nq, the shares (with `cache`) and the store into a new release, then switch to it at once.
+
+    `nquads` are sorted N-Quads: the whole graph, or with `patch` (previous release, graphs to drop,
+    the new graphs' quads) only the new graphs; then the store is a hard-linked checkpoint of the
+    previous one with those graphs replaced, the unchanged shares are hard links, and egkg.nq is
+    merged from the shares when it is small (else on first read, see nquads_file).
     """
     release = _new_release(out_dir)
     try:
         with _timed(timings, "write N-Quads", progress, add=True):
-            if nquads is None and not patch:
-                nquads = to_nquads(quads)
-            (release / NQUADS).write_bytes(patch[2] if patch else nquads)
-        with _timed(timings, "write TriG", progress):
-            blocks = trig_blocks(quads)
             if cache is not None:
-                blocks = cache.write(release, blocks)
-            (release / TRIG).write_bytes(trig_document(blocks[g] for g in sorted(blocks)))
+                cache.write(release, lines_by_graph(nquads.decode().splitlines(keepends=True)))
+            if patch is None:
+                (release / NQUADS).write_bytes(nquads)
+            elif _shares_size(release) <= WHOLE_NQUADS_MAX:
+                _merge_shares(release)
         with _timed(timings, "load store", progress):
             if patch:
-                patch_store(patch[0] / STORE, release / STORE, patch[1], quads)
+                patch_store(patch[0] / STORE, release / STORE, patch[1], patch[2])
             else:
-                create_store(release / STORE, quads)
+                create_store(release / STORE, nquads)
         _publish(release, out_dir)
     except BaseException:
         _discard(release, out_dir)
         raise
     _remove_stale_releases(out_dir)
+
+
+def _shares_size(release: Path) -> int:
+    """The size egkg.nq will have: the shares hold its lines, each graph's in one share."""
+    return sum(path.stat().st_size for path in (release / CACHE_DIR).glob(f"*{SHARE}"))
+
+
+def _merge_shares(release: Path) -> Path:
+    """Write the release's egkg.nq: its shares merged; atomically, as readers may be waiting for it."""
+    manifest = read_manifest(release)
+    if manifest is None:
+        raise InputError("this build has neither egkg.nq nor the parts to make it; run `egkg build --full`",
+                         file=release / NQUADS)
+    shares = manifest.shares()
+    paths = [share_path(release / CACHE_DIR, shares[graph]) for graph in sorted(shares)]
+    target = release / NQUADS
+    partial = release / f".{NQUADS}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        with partial.open("wb") as out:
+            out.writelines(merged_files(paths, release))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def nquads_file(build_dir: Path) -> Path:
+    """build_dir/egkg.nq, merged from the current release's shares first when an incremental build left it to be.
+
+    Readers (export, push, `query --engine rdflib`, `egkg reason`) call this rather than opening the
+    link: at national scale an incremental build does not rewrite the whole graph's file.
+    """
+    public = build_dir / NQUADS
+    if public.is_file() or not public.is_symlink():
+        return public  # present, or no build here: the caller says so
+    for _ in range(3):  # a build may publish a newer release and remove this one meanwhile
+        release = _current_release(build_dir)
+        if release is None:
+            return public
+        try:
+            merged = _merge_shares(release)
+        except FileNotFoundError:
+            continue
+        # The merged file is read through the release: the public link may already point to a newer one.
+        return public if public.is_file() and public.resolve() == merged.resolve() else merged
+    return public
+
+
+def graph_shares(build_dir: Path) -> list[tuple[str, Path]] | None:
+    """(graph IRI, its share of egkg.nq) for every graph of the current release, in graph IRI order.
+
+    None when the release keeps no shares (a build by an older egkg, or by `egkg reason`).
+    """
+    release = _current_release(build_dir)
+    manifest = read_manifest(release) if release is not None else None
+    if manifest is None:
+        return None
+    shares = manifest.shares()
+    found = [(graph, share_path(release / CACHE_DIR, shares[graph])) for graph in sorted(shares)]
+    return found if all(path.is_file() for _, path in found) else None
 
 
 def _current_release(out_dir: Path) -> Path | None:
@@ -351,7 +442,7 @@ def _cached_origins(previous: Path, manifest: Manifest, plan: Plan) -> dict:
 
 
 class _Cache:
-    """Writes a release's cache/: the manifest, one TriG block and one origins map per source graph."""
+    """Writes a release's cache/: the manifest, one share of egkg.nq per graph and one origins map per source graph."""
 
     def __init__(self, manifest: Manifest, corpus: Corpus, origins: dict, data_dir: Path,
                  previous: tuple[Path, Manifest, Plan] | None = None, inference: Inference | None = None):
@@ -362,37 +453,29 @@ class _Cache:
         self.data_dir = data_dir
         self.previous = previous
 
-    def write(self, release: Path, blocks: dict[str, bytes]) -> dict[str, bytes]:
-        """Save new blocks, carry the unchanged ones over; return every block of the release."""
+    def write(self, release: Path, groups: dict[str, list[str]]) -> None:
+        """Save the shares of the graphs in `groups` and carry the unchanged ones over as hard links."""
         cache = release / CACHE_DIR
         cache.mkdir()
-        all_blocks = dict(blocks)
         if self.previous is not None:
             old_release, old_manifest, plan = self.previous
             old_cache = old_release / CACHE_DIR
             self.manifest.files.update(plan.unchanged)
             self.manifest.static_blocks = dict(old_manifest.static_blocks)
-            carried = [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values())
-            for name in carried:
-                for suffix in (".trig", ".origins"):
-                    if (old_cache / f"{name}{suffix}").exists():
-                        _link_or_copy(old_cache / f"{name}{suffix}", cache / f"{name}{suffix}")
-            for entry in plan.unchanged.values():
-                all_blocks[entry.graph] = (cache / f"{entry.block}.trig").read_bytes()
-            for graph, name in old_manifest.static_blocks.items():
-                all_blocks[graph] = (cache / f"{name}.trig").read_bytes()
+            for name in [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values()):
+                for path in (share_path(old_cache, name), old_cache / f"{name}.origins"):
+                    if path.exists():
+                        _link_or_copy(path, cache / path.name)
         summaries = {s.name: s for s in self.corpus.summaries}
         save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
         graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
-        for graph, block in blocks.items():
-            if graph not in graphs_of_files and not is_inferred(graph):
-                self.manifest.static_blocks[graph] = block_name(graph)
-            if not is_inferred(graph):
-                (cache / f"{block_name(graph)}.trig").write_bytes(block)
+        written = write_shares(cache, groups)
+        self.manifest.inferred_blocks = {graph: name for graph, name in written.items() if is_inferred(graph)}
+        self.manifest.static_blocks |= {graph: name for graph, name in written.items()
+                                        if graph not in graphs_of_files and not is_inferred(graph)}
         if self.inference is not None and self.inference.coordination is not None:
             save_participations(cache, self.inference.coordination.table)
         write_manifest(release, self.manifest)
-        return all_blocks
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -412,7 +495,7 @@ def _discard(release: Path, out_dir: Path) -> None:
 def _publish(release: Path, out_dir: Path) -> None:
     """Point out_dir/current at the new release with one atomic rename.
 
-    egkg.nq, egkg.trig and store/ are fixed symlinks into current/, so readers see either the
+    egkg.nq and store/ are fixed symlinks into current/, so readers see either the
     whole previous build or the whole new one, even if the process is killed at any instant.
     """
     with _signals_deferred():
@@ -479,7 +562,10 @@ def _adopt_plain_layout(out_dir: Path) -> None:
     release. A kill at any step leaves readers the whole previous build.
     """
     current = out_dir / CURRENT
-    plain = [name for name in (NQUADS, TRIG, STORE) if (out_dir / name).exists() and not (out_dir / name).is_symlink()]
+    if (out_dir / TRIG).is_file() and not (out_dir / TRIG).is_symlink():
+        # An older egkg's TriG, plain: it would describe the previous build forever, so it goes aside.
+        os.replace(out_dir / TRIG, out_dir / RELEASES / f"legacy-{TRIG}-{time.monotonic_ns()}")
+    plain = [name for name in PUBLIC if (out_dir / name).exists() and not (out_dir / name).is_symlink()]
     if not plain and not (current.exists() and not current.is_symlink()):
         return
     legacy = out_dir / RELEASES / f"legacy-{time.monotonic_ns()}"
@@ -499,8 +585,11 @@ def _adopt_plain_layout(out_dir: Path) -> None:
 
 
 def _ensure_public_links(out_dir: Path) -> None:
-    """Make egkg.nq, egkg.trig and store symlinks into current/, each replaced in one atomic step."""
-    for name in (NQUADS, TRIG, STORE):
+    """Make egkg.nq and store symlinks into current/, each replaced in one atomic step."""
+    stale = out_dir / TRIG
+    if stale.is_symlink() and Path(os.readlink(stale)) == Path(CURRENT) / TRIG:
+        stale.unlink()  # an older egkg's link; TriG is written by `egkg export` now
+    for name in PUBLIC:
         public = out_dir / name
         target = Path(CURRENT) / name
         if public.is_symlink() and Path(os.readlink(public)) == target:

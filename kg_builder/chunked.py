@@ -11,9 +11,8 @@ chunks is found: the same verdicts as validating the whole union at once.
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,16 +21,16 @@ from .coordination import save_participations
 from .incremental import (
     CACHE_DIR,
     Manifest,
-    block_name,
     save_file_entries,
     write_manifest,
+    write_shares,
 )
 from .mapping import map_corpus_nquads
 from .paths import ONTOLOGY_FILE
 from .reason import Inference, hermit_fits, infer_in_store
 from .records import Corpus, load_corpus, load_record_file, record_paths
-from .serialize import to_nquads, trig_blocks, trig_document, unique_lines
-from .store import with_union
+from .serialize import lines_by_graph, merged_files, to_nquads
+from .store import load_nquads
 from .validate import ChunkedValidation, Violation
 from .vocab import load_ontology
 
@@ -52,7 +51,7 @@ def build_in_chunks(
     data_dir: Path, release: Path, fingerprint: str, *, reason: bool, chunk_files: int, timed: Timer,
     timings: dict[str, float],
 ) -> ChunkedResult:
-    """Write egkg.nq, egkg.trig, store/ and cache/ of a full build into `release`, chunk by chunk."""
+    """Write egkg.nq, store/ and cache/ (with every graph's share) of a full build into `release`, chunk by chunk."""
     with timed("load records"):
         ontology = load_ontology(ONTOLOGY_FILE)
         corpus = load_corpus(data_dir, ontology, keep_files=False, timings=timings)
@@ -63,13 +62,11 @@ def build_in_chunks(
     with timed("map to RDF"):
         static_lines, _ = map_corpus_nquads(corpus, ontology)  # the corpus keeps no files: only the static graphs
         static_nquads = "".join(static_lines).encode()
-        static_quads = list(ox.parse(static_nquads, format=ox.RdfFormat.N_QUADS))
     with timed("load store"):
-        store.bulk_extend(with_union(static_quads))
-    curated_quads = len(static_quads)
-    for graph, block in trig_blocks(static_quads).items():
-        manifest.static_blocks[graph] = block_name(graph)
-        (cache / f"{block_name(graph)}.trig").write_bytes(block)
+        load_nquads(store, static_nquads)
+    curated_quads = len(static_lines)
+    with timed("write N-Quads"):
+        manifest.static_blocks = write_shares(cache, lines_by_graph(static_lines))
     summaries = {s.name: s for s in corpus.summaries}
     with timed("SHACL"):
         validation = ChunkedValidation(static_nquads)
@@ -80,25 +77,23 @@ def build_in_chunks(
         for start in range(0, len(paths), chunk_files):
             chunk = paths[start:start + chunk_files]
             with timed("load records"):
-                loaded = [load_record_file(p, data_dir, corpus.vocabulary, corpus.regions, timings)[0] for p in chunk]
+                # Checked when summarised (the same text, by its digest): read again without the checks of a
+                # file alone and without walking lines (origins find theirs when a message needs one).
+                loaded = [load_record_file(p, data_dir, corpus.vocabulary, corpus.regions, timings, lines=False,
+                                           checked=summaries.get(p.name))[0] for p in chunk]
             with timed("map to RDF"):
                 lines, origins = map_corpus_nquads(dataclasses.replace(corpus, files=tuple(loaded)), ontology, static=False)
                 nquads = "".join(lines).encode()
-                quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
             with timed("SHACL"):
                 # From the chunk's own text: parsing nothing again, reading nothing back from the store.
                 validation.add_chunk(nquads, origins)
             with timed("load store"):
-                # From the quads parsed for TriG anyway: Store.bulk_load of the text was
-                # slower at S (it parses again; 24 s against 12-19 s for 596k quads).
-                store.bulk_extend(with_union(quads))
-            curated_quads += len(quads)
+                load_nquads(store, nquads)  # from the text: no Python object per quad
+            curated_quads += len(lines)
             with timed("write N-Quads"):
                 runs.append(Path(scratch) / f"chunk-{start:09d}.nq")
                 runs[-1].write_bytes(nquads)
-            with timed("write TriG"):
-                for graph, block in trig_blocks(quads).items():
-                    (cache / f"{block_name(graph)}.trig").write_bytes(block)
+                write_shares(cache, lines_by_graph(lines))
                 save_file_entries(cache, loaded, summaries, origins, manifest, data_dir)
         with timed("SHACL"):
             violations = validation.finish(runs)
@@ -110,27 +105,22 @@ def build_in_chunks(
                 # In the on-disk store, which keeps the conclusions: the curated graph is read into
                 # memory only when it is small enough for HermiT.
                 small = hermit_fits(curated_quads)
-                curated = list(ox.parse(_merged(runs), format=ox.RdfFormat.N_QUADS)) if small else None
+                merged = b"".join(merged_files(runs, release)) if small else None
+                curated = list(ox.parse(merged, format=ox.RdfFormat.N_QUADS)) if small else None
                 # The first record to make each node, as a whole build's mapping names it in messages.
                 inference = infer_in_store(store, validation.origins, curated)
                 if inference.coordination is not None:
                     save_participations(cache, inference.coordination.table)
                 runs.append(Path(scratch) / "inferred.nq")
-                runs[-1].write_bytes(to_nquads(inference.quads))
+                inferred = to_nquads(inference.quads)
+                runs[-1].write_bytes(inferred)
+                manifest.inferred_blocks = write_shares(cache, lines_by_graph(inferred.decode().splitlines(True)))
         with timed("write N-Quads"):
             count = 0
             with (release / "egkg.nq").open("wb") as out:
-                for line in _merged_lines(runs):
+                for line in merged_files(runs, release):
                     out.write(line)
                     count += 1
-        with timed("write TriG"):
-            inferred = trig_blocks(inference.quads) if inference else {}
-            blocks_by_graph = {graph: cache / f"{name}.trig" for graph, name in manifest.static_blocks.items()}
-            blocks_by_graph |= {entry.graph: cache / f"{entry.block}.trig" for entry in manifest.files.values()}
-            with (release / "egkg.trig").open("wb") as out:
-                out.write(trig_document([]))
-                for graph in sorted(blocks_by_graph.keys() | inferred.keys()):
-                    out.write(inferred[graph] if graph in inferred else blocks_by_graph[graph].read_bytes())
     with timed("load store"):
         store.flush()
         store.optimize()
@@ -138,16 +128,3 @@ def build_in_chunks(
     write_manifest(release, manifest)
     return ChunkedResult(corpus, count, inference, [])
 
-
-def _merged_lines(runs: Iterable[Path]) -> Iterator[bytes]:
-    """The sorted, duplicate-free union of sorted N-Quads files, read as streams."""
-    handles = [path.open("rb") for path in runs]
-    try:
-        yield from unique_lines(heapq.merge(*handles))
-    finally:
-        for handle in handles:
-            handle.close()
-
-
-def _merged(runs: Iterable[Path]) -> bytes:
-    return b"".join(_merged_lines(runs))

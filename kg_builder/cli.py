@@ -33,7 +33,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 # Defaults are shown relative to the checkout: the absolute path made the help differ from one clone to the next.
 DataOption = Annotated[Path, typer.Option("--data", help="records, sources and reference data",
                                           show_default="data/ in the checkout")]
-OutOption = Annotated[Path, typer.Option("--out", help="where egkg.nq, egkg.trig and store/ go",
+OutOption = Annotated[Path, typer.Option("--out", help="where egkg.nq and store/ go",
                                          show_default="build/ in the checkout")]
 
 
@@ -133,7 +133,7 @@ def build(
     report: Annotated[Optional[Path], typer.Option("--report", help="also write stage timings and counts as JSON here")] = None,
     chunk_files: Annotated[int, typer.Option("--chunk-files", min=1, help="above this many record files, build chunk by chunk")] = 500,
 ) -> None:
-    """Check the records, reason, and write build/egkg.nq, build/egkg.trig and the embedded store."""
+    """Check the records, reason, and write build/egkg.nq and the embedded store (TriG: `egkg export`)."""
     from .build import build as run_build
     from .summary import summary_table
 
@@ -155,7 +155,7 @@ def build(
         if result.inference is not None and result.inference.skipped:
             out.print(result.inference.skipped, markup=False)
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
-        out.print(f"wrote {out_dir / 'egkg.nq'}, {out_dir / 'egkg.trig'}, {out_dir / 'store'} ({stages})")
+        out.print(f"wrote {out_dir / 'egkg.nq'}, {out_dir / 'store'} ({stages})")
 
 
 def _write_report(path: Path, result) -> None:
@@ -520,10 +520,11 @@ def push(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Load the build into a remote SPARQL 1.1 store, one named graph at a time."""
+    from .build import nquads_file
     from .push import push as run_push
     from .remote_http import redacted
 
-    sent = run_push(build_dir / "egkg.nq", endpoint=endpoint, graph_store=graph_store, user=user,
+    sent = run_push(nquads_file(build_dir), endpoint=endpoint, graph_store=graph_store, user=user,
                     password=password, timeout=timeout, progress=_progress)
     out.print(f"pushed {sum(sent.values())} triples in {len(sent)} named graphs to {redacted(graph_store or endpoint)}", markup=False)
 

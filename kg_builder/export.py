@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,11 +16,11 @@ from rdflib import OWL, RDF, Dataset
 from .errors import InputError
 from .namespace import EGKG
 from .paths import ONTOLOGY_FILE
-from .serialize import PREFIXES
+from .serialize import PREFIXES, trig_block, trig_blocks, trig_document
 from .vocab import load_ontology
 
 __all__ = ["RDF_FORMATS", "SpecialFileError", "export_rdf", "jsonld_context", "refuse_special_file", "special_kind",
-           "write_atomically"]
+           "trig_pieces", "write_atomically"]
 
 RDF_FORMATS = ("nq", "trig", "ttl", "jsonld")
 _SPECIAL_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
@@ -49,14 +50,17 @@ def refuse_special_file(path: Path) -> None:
         raise SpecialFileError(errno.EINVAL, f"is a {kind}, not a file; give a regular file to write", str(path))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file.
+
+    `data` may come in pieces, so an export of a national build need not be held in memory whole.
+    """
     refuse_special_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            out.writelines([data] if isinstance(data, bytes) else data)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are for reading
         os.replace(tmp, path)
     except BaseException:
@@ -81,13 +85,17 @@ def jsonld_context() -> dict:
 
 def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
     """Export the build in `fmt` to `target` (atomically)."""
-    nquads = build_dir / "egkg.nq"
+    from .build import (
+        nquads_file,  # build imports records, which write through this module: import late
+    )
+
+    nquads = nquads_file(build_dir)
     if not nquads.is_file():
-        raise InputError("nothing to export; run `egkg build` first", file=nquads)
+        raise InputError("nothing to export; run `egkg build` first", file=build_dir / "egkg.nq")
     if fmt == "nq":
-        write_atomically(target, nquads.read_bytes())
+        write_atomically(target, _pieces(nquads))
     elif fmt == "trig":
-        write_atomically(target, (build_dir / "egkg.trig").read_bytes())
+        write_atomically(target, trig_pieces(build_dir, nquads))
     elif fmt == "ttl":
         triples = sorted({q.triple for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)},
                          key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
@@ -102,3 +110,25 @@ def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(RDF_FORMATS)}", field="--format")
 
 
+def trig_pieces(build_dir: Path, nquads: Path) -> Iterator[bytes]:
+    """The build as TriG, one graph's block at a time, in graph IRI order (what builds wrote as egkg.trig).
+
+    From the build's per-graph shares when it keeps them; else the whole N-Quads are read at once.
+    """
+    from .build import graph_shares  # see export_rdf
+
+    shares = graph_shares(build_dir)
+    yield trig_document([])
+    if shares is not None:
+        for _graph, share in shares:
+            yield trig_block(share.read_bytes())
+        return
+    blocks = trig_blocks(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    for graph in sorted(blocks):
+        yield blocks[graph]
+
+
+def _pieces(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while piece := handle.read(size):
+            yield piece

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+import resource
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from functools import lru_cache
 from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-__all__ = ["PREFIXES", "merge_nquads", "ox_term", "sorted_quads", "to_nquads", "to_oxigraph", "to_trig", "trig_blocks", "trig_document", "unique_lines"]
+__all__ = ["PREFIXES", "lines_by_graph", "merge_nquads", "merged_files", "ox_term", "sorted_quads", "to_nquads",
+           "to_oxigraph", "to_trig", "trig_block", "trig_blocks", "trig_document", "unique_lines"]
 
 PREFIXES = {
     "egkg": "https://w3id.org/egkg/ontology#",
@@ -75,6 +80,56 @@ def merge_nquads(previous: bytes, drop_graphs: set[str], quads: Iterable[ox.Quad
     return b"".join(unique_lines(heapq.merge(kept, added)))
 
 
+def lines_by_graph(lines: Iterable[str]) -> dict[str, list[str]]:
+    """N-Quads lines of named graphs grouped by graph IRI; each group keeps the lines' order.
+
+    The graph is the last term and its IRI holds no space, so the last " <" opens it whatever the
+    object literal holds (grouped on the line's tail `g> .\n`, cut once per graph: 10 M lines at M).
+    """
+    groups: dict[str, list[str]] = {}
+    find = groups.get
+    for line in lines:
+        tail = line.rpartition(" <")[2]
+        group = find(tail)
+        if group is None:
+            group = groups[tail] = []
+        group.append(line)
+    return {tail.rstrip("\n")[:-3]: group for tail, group in groups.items()}
+
+
+def merged_files(paths: Sequence[Path], scratch: Path) -> Iterator[bytes]:
+    """The sorted, duplicate-free union of sorted N-Quads files, read as streams.
+
+    A national build has a share per source (10,000 at M, 100,000 at L): more than a process may
+    usually hold open, so they are merged a batch at a time into runs under `scratch` first.
+    """
+    batch = _open_files_allowed()
+    with tempfile.TemporaryDirectory(prefix=".merge-", dir=scratch) as runs_dir:
+        while len(paths) > batch:
+            runs = []
+            for start in range(0, len(paths), batch):
+                runs.append(Path(runs_dir) / f"run-{len(paths)}-{start}.nq")
+                with runs[-1].open("wb") as out:
+                    out.writelines(merged_files(paths[start:start + batch], scratch))
+            paths = runs
+        with ExitStack() as stack:
+            handles = [stack.enter_context(Path(path).open("rb")) for path in paths]
+            yield from unique_lines(heapq.merge(*handles))
+
+
+def _open_files_allowed() -> int:
+    """How many files to merge at once: the soft limit raised to the hard one, less some for the rest."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass  # keep the soft limit and merge in more batches
+    return max(16, min(soft, 65536) - 256)
+
+
 def unique_lines(lines: Iterable[bytes]) -> Iterable[bytes]:
     """Sorted lines without repeats (duplicates are adjacent once sorted)."""
     last = None
@@ -95,11 +150,17 @@ def trig_blocks(quads: Iterable[ox.Quad]) -> dict[str, bytes]:
     A TriG file is the prefix header followed by these blocks in graph order, so an incremental
     build can reuse the blocks of graphs that did not change.
     """
-    blocks = {}
-    for graph, group in groupby(sorted_quads(quads), key=lambda q: q.graph_name):
-        text = ox.serialize(list(group), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        blocks[graph.value] = text[len(_trig_header()):]
-    return blocks
+    return {graph.value: _block(list(group)) for graph, group in groupby(sorted_quads(quads), key=lambda q: q.graph_name)}
+
+
+def trig_block(nquads: bytes) -> bytes:
+    """The TriG block of one graph's N-Quads (a build's share of that graph), as trig_blocks writes it."""
+    return _block(sorted_quads(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)))
+
+
+def _block(graph_quads: list[ox.Quad]) -> bytes:
+    text = ox.serialize(graph_quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return text[len(_trig_header()):]
 
 
 def trig_document(blocks: Iterable[bytes]) -> bytes:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 
-__all__ = ["create_store", "open_store", "patch_store", "union_missing", "with_union"]
+__all__ = ["create_store", "load_nquads", "open_store", "patch_store", "union_missing", "with_union"]
 
 
 def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
@@ -27,10 +27,36 @@ def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
             yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
-def create_store(path: Path, quads: Iterable[ox.Quad]) -> None:
-    """Write a new on-disk store at `path` (which must not exist) holding `quads`, then close it."""
+def load_nquads(store: ox.Store, nquads: bytes) -> None:
+    """Load N-Quads of named graphs and their triples into the default graph, bulk-loading the text itself.
+
+    Measured at S (2.7 M quads with the union): the same CPU as parsing into Python quads and
+    `bulk_extend(with_union(...))`, but no Python object per quad (1.2-1.9 GB peak against 3.2 GB)
+    and Oxigraph's loader threads. The bulk loader relabels blank nodes, so the few lines that hold
+    one (the ontology's OWL lists) are parsed, which keeps their labels, as the mapper made them.
+    """
+    labelled, plain = [], []
+    for line in nquads.splitlines(keepends=True):
+        (labelled if b"_:" in line else plain).append(line)  # "_:" inside a literal only takes the slow way
+    store.bulk_load(input=b"".join(plain), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(input=b"".join(_as_triple(line) for line in plain), format=ox.RdfFormat.N_QUADS)
+    if labelled:
+        store.bulk_extend(with_union(ox.parse(b"".join(labelled), format=ox.RdfFormat.N_QUADS)))
+
+
+def _as_triple(line: bytes) -> bytes:
+    """The line without its graph, so it lands in the default graph (the graph is the last term and its
+    IRI holds no space, see serialize.lines_by_graph)."""
+    return line[:line.rfind(b" <")] + b" .\n"
+
+
+def create_store(path: Path, quads: Iterable[ox.Quad] | bytes) -> None:
+    """Write a new on-disk store at `path` (which must not exist) holding `quads` (or N-Quads text), then close it."""
     store = ox.Store(str(path))
-    store.bulk_extend(with_union(quads))
+    if isinstance(quads, bytes):
+        load_nquads(store, quads)
+    else:
+        store.bulk_extend(with_union(quads))
     store.flush()
     store.optimize()
     del store

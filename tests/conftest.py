@@ -14,8 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import build
+from kg_builder.build import build, nquads_file
 from kg_builder.engines import OxigraphEngine
+from kg_builder.export import trig_pieces
 from kg_builder.network import fetch_participations
 from kg_builder.paths import DATA_DIR
 
@@ -88,6 +89,13 @@ def report_kaltim_meeting_a_day_early(data: Path) -> None:
     )
     assert "\nmeetings:\n" in text
     path.write_text(text.replace("\nmeetings:\n", "\nmeetings:\n" + extra, 1), encoding="utf-8")
+
+
+def output_bytes(out: Path, name: str) -> bytes:
+    """A build's egkg.nq (merged first when an incremental build left it to be) or the TriG `egkg export` writes."""
+    if name == "egkg.trig":
+        return b"".join(trig_pieces(out, nquads_file(out)))
+    return nquads_file(out).read_bytes()
 
 
 def source_quads(store: ox.Store) -> list[ox.Quad]:

@@ -29,16 +29,15 @@ LIBRARY = load_library()
 # Removing this record still validates and changes the graph, so two builds differ and a mix of
 # their outputs (new N-Quads beside the old store) is visible; identical builds would hide it.
 DROPPED_RECORD = "003-mc-sijunjung-2024-07-05-rakor-kpu-sijunjung.yaml"
-WRITE_STAGES = ("write N-Quads", "write TriG", "load store")  # progress lines of the writing phase
+WRITE_STAGES = ("write N-Quads", "load store")  # progress lines of the writing phase
 SEED = 20241109
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a reader of build/ sees: digests of the two files and the answers of every library query."""
+    """What a reader of build/ sees: the digest of egkg.nq and the answers of every library query."""
 
     nquads: str
-    trig: str
     store: str
 
     def describe(self, named: dict[str, Snapshot]) -> str:
@@ -47,7 +46,7 @@ class Snapshot:
             names = [name for name, other in named.items() if getattr(other, part) == value]
             return "/".join(names) or (value if value.startswith(("missing", "unreadable")) else "neither")
 
-        return f"egkg.nq={which('nquads')} egkg.trig={which('trig')} store={which('store')}"
+        return f"egkg.nq={which('nquads')} store={which('store')}"
 
 
 def _digest(path: Path) -> str:
@@ -68,7 +67,7 @@ def snapshot(out: Path) -> Snapshot:
     finally:
         engine = None
         gc.collect()  # RocksDB lets go of the directory only when the Store is dropped
-    return Snapshot(_digest(out / "egkg.nq"), _digest(out / "egkg.trig"), store)
+    return Snapshot(_digest(out / "egkg.nq"), store)
 
 
 def _live_members(group: int) -> list[str]:
