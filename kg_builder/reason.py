@@ -30,16 +30,19 @@ __all__ = [
     "ConsistencyReport",
     "InconsistentGraph",
     "Inference",
+    "InferenceChange",
     "apply_rules",
     "find_java",
     "hermit_consistency",
     "hermit_fits",
+    "hermit_fits_shares",
     "infer",
     "infer_in_store",
     "inferred_graph",
     "inferred_graphs",
     "is_inferred",
     "load_rules",
+    "reason_changes",
     "run_checks",
 ]
 
@@ -133,6 +136,18 @@ def hermit_fits(curated_quads: int) -> bool:
     return curated_quads <= HERMIT_MAX_QUADS
 
 
+def hermit_fits_shares(shares: list[Path]) -> bool:
+    """Whether the curated graphs in these N-Quads files are few enough for HermiT (reads at most that many lines)."""
+    lines = 0
+    for share in shares:
+        with share.open("rb") as handle:
+            for _ in handle:
+                lines += 1
+                if lines > HERMIT_MAX_QUADS:
+                    return False
+    return True
+
+
 @dataclass
 class Inference:
     """The inferred graph's quads, how many triples each rule or axiom gave, and what was left out."""
@@ -168,6 +183,15 @@ def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
         rules.append(Rule(path.stem, path, parsed.summary, parsed.description, parsed.text, computed))
     return rules
 
+
+# Rules concluded after every other rule, HermiT and the checks, though their files come earlier: no
+# later rule or check reads what they conclude (tests/test_reason_order.py), and 40's conclusions are
+# most of the inferred graph (4.5 M of 10.6 M quads at 10,000 meetings). Written first, they left the
+# store's fresh files unmerged under every later query (rules 50-80 and the checks took 3-10 times
+# their read-only CPU at 1,000 meetings) and doubled what the dangling-reference check scans. A
+# dangling object of theirs is a party or meeting, the object of a curated participation triple that
+# the check reports already.
+CONCLUDED_LAST = ("40-coordination",)
 
 # Rules whose conclusions Python computes (the file's text stays their specification, checked by the tests).
 COMPUTED = ("40-coordination",)
@@ -212,11 +236,11 @@ def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermi
     """Rules, HermiT when it fits, checks and provenance in `store`, which holds no inferred graph yet."""
     result = Inference()
     rules = load_rules()
+    early = [rule for rule in rules if rule.name not in CONCLUDED_LAST]
     start = time.perf_counter()
     computed: dict[str, Coordination] = {}
     concluded: dict[str, list[ox.Quad]] = {}
-    result.counts.update(apply_rules(store, rules, coordination, computed, concluded, result.timings))
-    result.coordination = computed.get("40-coordination")
+    result.counts.update(apply_rules(store, early, coordination, computed, concluded, result.timings))
     result.timings["rules"] = time.perf_counter() - start
     if hermit is None:
         hermit = curated is not None and hermit_fits(len(curated))
@@ -236,6 +260,12 @@ def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermi
     start = time.perf_counter()
     run_checks(store, origins, result.timings)
     result.timings["consistency checks"] = time.perf_counter() - start
+    start = time.perf_counter()
+    last = [rule for rule in rules if rule.name in CONCLUDED_LAST]
+    result.counts.update(apply_rules(store, last, coordination, computed, concluded, result.timings))
+    result.coordination = computed.get("40-coordination")
+    result.timings["rules"] += time.perf_counter() - start
+    result.counts = {rule.name: result.counts[rule.name] for rule in rules} | result.counts  # in file order
     provenance = _provenance(rules, classified)
     store.bulk_extend(with_union(provenance))
     # The rules' conclusions as concluded (each new to the union, so each once) rather than read back
@@ -407,19 +437,47 @@ def _explain_inconsistency(store: ox.Store, origins: dict) -> list[Problem]:
     return problems
 
 
-def run_checks(store: ox.Store, origins: dict, timings: dict[str, float] | None = None) -> None:
+# For a check after an incremental change: the variables that bind the nodes a violation is about.
+# A violation none of whose nodes a change touched was there before, and the previous release had none.
+# A dangling row is new only if its triple was added (its object is touched) or its object lost its
+# types (touched again): binding the object suffices (0.2 ms a query; the subject bound, 190 ms).
+CHECK_SEEDS = {
+    "dangling-reference-violation": ("object",),
+    "evidence-from-another-source-violation": ("graph",),
+    "fact-without-evidence-violation": ("node",),
+    "meeting-ends-before-start-violation": ("meeting",),
+    "person-with-two-names-violation": ("person",),
+    # Bound as holding1 only (0.3 ms; as holding2, 120 ms), over every holding sharing a post with a
+    # touched one: a touched holding2 is found from its partner.
+    "two-definitive-holders-violation": ("holding1",),
+    "undeclared-concept-violation": ("node", "concept"),
+}
+
+
+def run_checks(store: ox.Store, origins: dict, timings: dict[str, float] | None = None, *,
+               touched: set[ox.NamedNode] | None = None) -> None:
     """queries/checks/*-violation.rq over data plus inferences; any row makes the graph inconsistent.
 
-    `timings` receives each check's seconds as "check <file name>".
+    `timings` receives each check's seconds as "check <file name>". With `touched`, a check listed in
+    CHECK_SEEDS looks only at violations about those nodes (the others run whole).
     """
     problems = []
     for path in sorted(CHECKS_DIR.glob("*-violation.rq")):
         start = time.perf_counter()
         check = parse_query_file(path)
-        solutions = store.query(check.text)
-        columns = [v.value for v in solutions.variables]
-        for row in solutions:
-            values = [row[c].value for c in columns if row[c] is not None]
+        seeds = CHECK_SEEDS.get(path.stem) if touched is not None else None
+        nodes = touched or set()
+        if path.stem == "two-definitive-holders-violation" and seeds:
+            nodes = {h for holdings in _holdings_of_posts((store,), nodes).values() for h in holdings}
+        bindings = [None] if seeds is None else [
+            {ox.Variable(var): node} for var in seeds for node in sorted(nodes, key=str)]
+        rows: dict[tuple, None] = {}  # each violation once, though several touched nodes find it
+        for binding in bindings:
+            solutions = store.query(check.text, substitutions=binding)
+            columns = [v.value for v in solutions.variables]
+            rows.update((tuple(row[c].value for c in columns if row[c] is not None), None) for row in solutions)
+        for values in rows:
+            values = list(values)
             node = next((v for v in values if v in origins), values[0] if values else "")
             others = [v for v in values if v != node and v in origins]
             where = "; also " + ", ".join(f"{origins[o][0]}:{origins[o][1]} {origins[o][2]}" for o in others) if others else ""
@@ -482,3 +540,338 @@ def hermit_consistency(graph: Graph, *, memory_mb: int = 2000) -> ConsistencyRep
         unsatisfiable = tuple(sorted(cls.iri for cls in world.inconsistent_classes()))
         world.close()
         return ConsistencyReport(not unsatisfiable, unsatisfiable)
+
+
+# Incremental reasoning. A derivation that uses a changed triple binds the rule's variables to that
+# triple's terms where the triple matches one of the rule's patterns, so re-running a rule with those
+# variables bound (Oxigraph `substitutions`, pushed into the joins: about a millisecond a query at
+# 1,000 meetings) finds every conclusion a change can add or take away. SEEDS says, per rule and per
+# predicate its body reads, which variables a triple of that predicate binds (subject, object; None
+# where the pattern's term is not a variable of the rule's outer query, e.g. an aggregate's input;
+# "=IRI" where the pattern's object is that constant: a triple with another object binds nothing).
+# A predicate whose seeds are None makes the rule recomputed whole; EXPANDED rules compute their
+# bindings from the changed triples; tests/test_reason_changes.py checks every predicate of every rule is listed.
+EGKG_P = EGKG
+ORG_P = "http://www.w3.org/ns/org#"
+SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
+TYPE = RDF_TYPE.value
+SEEDS: dict[str, dict[str, tuple[tuple[str | None, str | None], ...] | None]] = {
+    "10-union-classes": {TYPE: (("node", "type"),)},
+    "20-derived-parent-organizations": {
+        EGKG_P + "level": (("org", None), ("parent", None)),
+        EGKG_P + "jurisdiction": (("org", "region"), ("parent", "province")),
+        TYPE: (("org", "class"), ("parent", "class")),
+        EGKG_P + "parentRegion": (("region", "province"),),
+    },
+    # A closure: a changed link inside a chain binds neither end; EXPANDED binds every node below it.
+    "30-transitive-sub-organizations": {ORG_P + "subOrganizationOf": (("org", None),)},
+    "50-forkopimda-seats": {
+        TYPE: (("forum", "=" + EGKG_P + "Forum"), ("post", "=" + EGKG_P + "Post")),
+        EGKG_P + "jurisdiction": ((None, "region"),),  # the forum's, the post's, or the post's institution's
+        EGKG_P + "postIn": (("post", None),),
+        EGKG_P + "officeType": (("post", None),),
+    },
+    "60-holding-intervals": {EGKG_P + "attestedOn": (("holding", None),)},
+    "70-acting-spells": {
+        EGKG_P + "post": (("definitiveHolding", "post"), ("actingHolding", "post")),
+        EGKG_P + "holder": (("definitiveHolding", "holder"), ("actingHolding", "stand")),
+        EGKG_P + "appointmentKind": (("definitiveHolding", None), ("actingHolding", None)),
+        EGKG_P + "attestedOn": (("definitiveHolding", None), ("actingHolding", None)),
+    },
+    "80-inverse-properties": {
+        EGKG_P + "holder": (("holding", "person"),),
+        EGKG_P + "participant": (("participation", "party"),),
+        ORG_P + "subOrganizationOf": (("child", "parent"),),
+    },
+}
+# A variable every branch of a rule's body gives one of a few values of a predicate: a binding of it
+# to a node with none of them (before or now) finds nothing, so it is not run. Rule 20 bound to a
+# provincial institution as ?parent took 70 ms at 1,000 meetings; to a person, as long for nothing.
+LEVEL = "https://w3id.org/egkg/vocab/administrative-level/"
+GUARDS: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "20-derived-parent-organizations": {
+        "org": (EGKG_P + "level", frozenset({LEVEL + "regency", LEVEL + "province"})),
+        "parent": (EGKG_P + "level", frozenset({LEVEL + "province", LEVEL + "national"})),
+    },
+}
+# Predicates the rules read that no record file states (the ontology, the vocabularies' notations):
+# a change to one of them is a change of the static graphs, which rebuilds everything.
+STATIC_PREDICATES = {
+    "http://www.w3.org/2002/07/owl#equivalentClass", "http://www.w3.org/2002/07/owl#unionOf",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest", "http://www.w3.org/1999/02/22-rdf-syntax-ns#first",
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf", SKOS_NOTATION,
+}
+# What each rule's template concludes, by predicate: (subject variable, object variable), to ask
+# whether a conclusion some change took away still follows another way.
+TEMPLATES: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "10-union-classes": {TYPE: (("node", "union"),)},
+    "20-derived-parent-organizations": {ORG_P + "subOrganizationOf": (("org", "parent"),)},
+    "30-transitive-sub-organizations": {ORG_P + "transitiveSubOrganizationOf": (("org", "ancestor"),)},
+    "50-forkopimda-seats": {EGKG_P + "hasSeat": (("forum", "post"),)},
+    # The variables the template's are computed from (an aggregate's group, an IF's inputs): a
+    # computed variable cannot be bound beforehand.
+    "60-holding-intervals": {EGKG_P + "firstAttested": (("holding", None),),
+                             EGKG_P + "lastAttested": (("holding", None),)},
+    "70-acting-spells": {EGKG_P + "temporarilyReplaces": (("actingHolding", "definitiveHolding"),),
+                         EGKG_P + "replaces": (("actingHolding", "definitiveHolding"),)},
+    "80-inverse-properties": {EGKG_P + "holds": (("person", "holding"),),
+                              EGKG_P + "participatesIn": (("party", "participation"),),
+                              ORG_P + "hasSubOrganization": (("parent", "child"),)},
+}
+
+
+# Rules whose body is a UNION of single triple patterns each giving one template triple (inverses).
+# Binding a variable of one branch would give the other branches' rows the bound value in the
+# template, concluding what no triple says; such a rule's change is read off the changed triples.
+INVERSES = {
+    "80-inverse-properties": {EGKG_P + "holder": EGKG_P + "holds", EGKG_P + "participant": EGKG_P + "participatesIn",
+                              ORG_P + "subOrganizationOf": ORG_P + "hasSubOrganization"},
+}
+
+
+POST = ox.NamedNode(EGKG + "post")
+
+
+def _holdings_of_posts(stores: tuple[ox.Store, ...], nodes: set) -> dict[ox.Term, set[ox.Term]]:
+    """The holdings of every post among `nodes` or held through a holding among them, before and now."""
+    posts = {n for n in nodes if any(next(s.quads_for_pattern(None, POST, n, ox.DefaultGraph()), None) for s in stores)}
+    posts |= {q.object for s in stores for n in nodes for q in s.quads_for_pattern(n, POST, None, ox.DefaultGraph())}
+    return {post: {q.subject for s in stores for q in s.quads_for_pattern(None, POST, post, ox.DefaultGraph())}
+            for post in posts}
+
+
+def _holding_pairs(stores: tuple[ox.Store, ...], read: set[ox.Triple]) -> list[dict[ox.Variable, ox.Term]]:
+    """Rule 70 pairs two holdings of one post, and a changed triple of 70's is about a holding (or names
+    its post): every ordered pair of holdings sharing a post with one. With both holdings bound Oxigraph
+    answers in half a millisecond at 1,000 meetings; with one, its other aggregate ran over every holding (80 ms)."""
+    nodes = {t.subject for t in read} | {t.object for t in read if t.predicate == POST}
+    return [{ox.Variable("definitiveHolding"): a, ox.Variable("actingHolding"): b, ox.Variable("post"): post}
+            for post, holdings in _holdings_of_posts(stores, nodes).items()
+            for a in holdings for b in holdings if a != b]
+
+
+SUB_ORGANIZATION_OF = ox.NamedNode(ORG_P + "subOrganizationOf")
+
+
+def _below(stores: tuple[ox.Store, ...], read: set[ox.Triple]) -> list[dict[ox.Variable, ox.Term]]:
+    """Rule 30's closure through a changed link reaches every institution at or below its lower end, before or now."""
+    todo, seen = [t.subject for t in read], set()
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += [q.subject for s in stores
+                     for q in s.quads_for_pattern(None, SUB_ORGANIZATION_OF, node, ox.DefaultGraph())]
+    return [{ox.Variable("org"): node} for node in sorted(seen, key=str)]
+
+
+# Rules whose bindings are computed from the changed triples rather than read off each one.
+EXPANDED = {"30-transitive-sub-organizations": _below, "70-acting-spells": _holding_pairs}
+
+
+@dataclass
+class InferenceChange:
+    """What an incremental build changes in the inferred graphs: quads taken out and put in."""
+
+    removed: list[ox.Quad] = field(default_factory=list)
+    added: list[ox.Quad] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    coordination: Coordination | None = None  # the new participation table, for the next build
+
+
+def reason_changes(store: ox.Store, previous: ox.Store, changed: set[str], origins: dict,
+                   coordination: Patch) -> InferenceChange:
+    """Bring the inferred graphs of `store` up to date after the source graphs `changed` were replaced.
+
+    `store` holds the new curated graphs and, still, the previous release's inferred graphs (a patched
+    checkpoint: store.patch_store without the inferred graphs in its drop set); `previous` is that
+    release's store, read only. Only conclusions a changed triple can reach are recomputed, and only
+    the nodes a change touches are checked; raises InconsistentGraph as `infer` does. `coordination`
+    holds the previous release's participation table (without one, reason whole). HermiT does not
+    run: a graph small enough for it is reasoned whole (`hermit_fits_shares`). The returned change
+    is applied to `store` already.
+    """
+    change = InferenceChange()
+    curated_graphs = set(changed)
+    removed, added = _curated_changes(store, previous, curated_graphs)
+    rules = load_rules()
+    for rule in rules:
+        start = time.perf_counter()
+        if rule.computed:
+            gone, new, change.coordination = _coordination_change(store, rule.graph, coordination)
+            _apply(store, rule.graph, gone, new, change)
+        else:
+            gone, new = _rule_change(store, previous, rule, removed, added)
+            _apply(store, rule.graph, gone, new, change)
+            removed |= gone
+            added |= {q.triple for q in new}
+        change.timings[f"rule {rule.name}"] = time.perf_counter() - start
+    start = time.perf_counter()
+    touched = {term for triple in removed | added for term in (triple.subject, triple.object)
+               if isinstance(term, ox.NamedNode) and term.value.startswith(ID)}
+    touched |= {ox.NamedNode(graph) for graph in changed}  # for the checks about a source's own graph
+    run_checks(store, origins, change.timings, touched=touched)
+    change.timings["consistency checks"] = time.perf_counter() - start
+    return change
+
+
+def _curated_changes(store: ox.Store, previous: ox.Store, graphs: set[str]) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """Triples the curated graphs stated before and no longer state, and the reverse."""
+    before = {q.triple for g in graphs for q in previous.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+    after = {q.triple for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+    removed = {t for t in before - after if not _stated(store, t)}
+    added = {t for t in after - before if not _stated(previous, t, skip=graphs)}
+    return removed, added
+
+
+def _stated(store: ox.Store, triple: ox.Triple, skip: set[str] = frozenset()) -> bool:
+    """Whether a curated graph of `store` (other than `skip`) states `triple`."""
+    return any(isinstance(q.graph_name, ox.NamedNode) and not is_inferred(q.graph_name)
+               and q.graph_name.value not in skip
+               for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None))
+
+
+def _rule_change(store: ox.Store, previous: ox.Store, rule: Rule, removed: set[ox.Triple],
+                 added: set[ox.Triple]) -> tuple[set[ox.Triple], list[ox.Quad]]:
+    """The triples `rule`'s graph loses and the quads it gains, given the union's changes so far."""
+    changes = removed | added
+    seeds = SEEDS[rule.name]
+    if any(t.predicate.value in STATIC_PREDICATES for t in changes):
+        raise ValueError("a static graph changed: rebuild everything")  # build.py plans a full build then
+    read = {t for t in changes if t.predicate.value in seeds}
+    if any(seeds[t.predicate.value] is None for t in read):  # the whole rule again
+        held = {q.triple for p in TEMPLATES[rule.name]
+                for q in store.quads_for_pattern(None, ox.NamedNode(p), None, rule.graph)
+                if q.subject != rule.graph and q.subject != rule.iri}  # the conclusions, not the rule's description
+        derived = set(_construct(store, rule.text, None))
+        gone = {t for t in held if t not in derived or _earlier(store, t, rule.graph)}
+        new = [ox.Quad(t.subject, t.predicate, t.object, rule.graph) for t in sorted(derived - held, key=str)
+               if not _earlier(store, t, rule.graph)]
+        return gone, new
+    if rule.name in INVERSES:
+        inverse = INVERSES[rule.name]
+        flipped = {t: ox.Triple(t.object, ox.NamedNode(inverse[t.predicate.value]), t.subject) for t in read}
+        before = {f for t, f in flipped.items() if ox.Quad(t.subject, t.predicate, t.object) in previous}
+        now = {f for t, f in flipped.items() if ox.Quad(t.subject, t.predicate, t.object) in store}
+        gone = {t for t in (before - now) | added if _holds(store, t, rule.graph)}
+        new = [ox.Quad(t.subject, t.predicate, t.object, rule.graph) for t in sorted(now, key=str)
+               if not _holds(store, t, rule.graph) and not _earlier(store, t, rule.graph)]
+        return gone, new
+    if rule.name in EXPANDED:
+        bindings = EXPANDED[rule.name]((previous, store), read)
+    else:
+        bindings = [b for t in read for b in _bindings(seeds[t.predicate.value], t)]
+        bindings = [b for b in bindings if _may_match(rule, b, (previous, store))]
+    before = set(_construct(previous, rule.text, bindings))
+    now = set(_construct(store, rule.text, bindings))
+    # A conclusion found before through a changed triple may still follow through an unchanged one;
+    # and a conclusion the union held (stated, or concluded by an earlier rule) and lost may be the rule's now.
+    doubtful = (before - now) | {t for t in removed if t.predicate.value in TEMPLATES[rule.name]}
+    template = [b for t in doubtful for b in _bindings(TEMPLATES[rule.name].get(t.predicate.value, ()), t)]
+    now |= set(_construct(store, rule.text, template)) & (doubtful | now)
+    gone = {t for t in (doubtful - now) | added if _holds(store, t, rule.graph)}
+    new = [ox.Quad(t.subject, t.predicate, t.object, rule.graph) for t in sorted(now, key=str)
+           if not _holds(store, t, rule.graph) and not _earlier(store, t, rule.graph)]
+    return gone, new
+
+
+def _may_match(rule: Rule, binding: dict[ox.Variable, ox.Term], stores: tuple[ox.Store, ...]) -> bool:
+    """False when a guarded variable is bound to a node lacking its guard's values in every store."""
+    for variable, node in binding.items():
+        guard = GUARDS.get(rule.name, {}).get(variable.value)
+        if guard and not any(q.object.value in guard[1] for s in stores
+                             for q in s.quads_for_pattern(node, ox.NamedNode(guard[0]), None, ox.DefaultGraph())):
+            return False
+    return True
+
+
+def _holds(store: ox.Store, triple: ox.Triple, graph: ox.NamedNode) -> bool:
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph) in store
+
+
+def _bindings(seeds, triple: ox.Triple) -> list[dict[ox.Variable, ox.Term]]:
+    found = []
+    for subject_var, object_var in seeds:
+        if object_var and object_var.startswith("="):
+            if triple.object.value != object_var[1:]:
+                continue
+            object_var = None
+        binding = {}
+        if subject_var:
+            binding[ox.Variable(subject_var)] = triple.subject
+        if object_var:
+            binding[ox.Variable(object_var)] = triple.object
+        found.append(binding)
+    return found
+
+
+def _construct(store: ox.Store, text: str, bindings: list[dict] | None):
+    """The rule's conclusions: all of them (None), or those each binding reaches."""
+    if bindings is None:
+        yield from store.query(text)
+        return
+    seen = set()
+    for binding in bindings:
+        key = tuple(sorted((k.value, str(v)) for k, v in binding.items()))
+        if key not in seen:
+            seen.add(key)
+            yield from store.query(text, substitutions=binding)
+
+
+def _earlier(store: ox.Store, triple: ox.Triple, rule_graph: ox.NamedNode) -> bool:
+    """Whether a curated graph or an earlier rule's graph holds `triple` (then the rule does not conclude it).
+
+    Rule graphs are named after the rule files, so name order is rule order; the rules concluded
+    last conclude predicates no other rule does, so their place makes no difference here.
+    """
+    for quad in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and (not is_inferred(graph) or graph.value < rule_graph.value):
+            return True
+    return False
+
+
+def _apply(store: ox.Store, graph: ox.NamedNode, gone: set[ox.Triple], new: list[ox.Quad],
+           change: InferenceChange) -> None:
+    """Take `gone` out of `graph` (and of the union where no other graph holds it), put `new` in."""
+    for triple in sorted(gone, key=str):
+        quad = ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        store.remove(quad)
+        change.removed.append(quad)
+        if not any(isinstance(q.graph_name, ox.NamedNode)
+                   for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)):
+            store.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
+    store.extend(with_union(new))
+    change.added += new
+
+
+def _coordination_change(store: ox.Store, graph: ox.NamedNode, patch: Patch):
+    """The coordination quads of the pairs a changed source touches: the previous ones out, recounted ones in."""
+    from .coordination import (
+        COORDINATED_WITH,
+        Participations,
+        coordination_quads,
+        count_pairs,
+        participations_in,
+    )
+
+    fresh = participations_in(store, patch.changed)
+    table = Participations({g: rows for g, rows in patch.previous.by_graph.items() if g not in patch.changed}
+                           | fresh.by_graph)
+    before, after = patch.previous.parties_by_meeting(), table.parties_by_meeting()
+    recount = set()
+    for meeting in patch._touched_meetings(fresh):
+        ordered = sorted(before.get(meeting, set()) | after.get(meeting, set()))
+        recount.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+    gone = set()
+    for a, b in recount:
+        node = ox.NamedNode(f"{ID}coordination/{a.split('/egkg/id/', 1)[-1]}/{b.split('/egkg/id/', 1)[-1]}")
+        gone |= {q.triple for q in store.quads_for_pattern(node, None, None, graph)}
+        for x, y in ((a, b), (b, a)):
+            gone |= {q.triple
+                     for q in store.quads_for_pattern(ox.NamedNode(x), COORDINATED_WITH, ox.NamedNode(y), graph)}
+    pairs = count_pairs(table, recount)
+    new = [q for q in dict.fromkeys(coordination_quads(pairs.values(), graph)) if not _earlier(store, q.triple, graph)]
+    unchanged = gone & {q.triple for q in new}
+    new = [q for q in new if q.triple not in unchanged]
+    return gone - unchanged, new, Coordination(new, table, len(recount), len(pairs))
