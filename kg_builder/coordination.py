@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 __all__ = [
-    "Coordination", "FullCount", "Pair", "Participations", "Patch", "coordination_quads", "count_pairs",
-    "load_participations", "participations_in", "save_participations",
+    "Coordination", "FullCount", "Kinds", "Pair", "Participations", "Patch", "coordination_quads", "count_pairs",
+    "kinds_in", "load_participations", "participations_in", "rank_changes", "ranks", "save_participations",
 ]
 
 ID = "https://w3id.org/egkg/id/"
@@ -34,7 +34,17 @@ SHARED_COUNT = ox.NamedNode(EGKG + "sharedCount")
 FIRST_DATE = ox.NamedNode(EGKG + "firstDate")
 LAST_DATE = ox.NamedNode(EGKG + "lastDate")
 SHARED_MEETING = ox.NamedNode(EGKG + "sharedMeeting")
-CONCLUDED_PREDICATES = (COORDINATED_WITH, PARTY, SHARED_COUNT, FIRST_DATE, LAST_DATE, SHARED_MEETING)
+PERSON = ox.NamedNode(EGKG + "Person")
+ORGANIZATION = ox.NamedNode(EGKG + "Organization")
+OFFICE_HOLDER_GROUP = ox.NamedNode(EGKG + "OfficeHolderGroup")
+SUB_CLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+# A pair's place in the pair question's order (most shared meetings first, then a, then b), among all
+# pairs and among pairs of its kind: the question keeps rank <= its limit before it labels anything.
+RANK = ox.NamedNode(EGKG + "rankAmongPairs")
+PERSON_RANK = ox.NamedNode(EGKG + "rankAmongPersonPairs")
+INSTITUTION_RANK = ox.NamedNode(EGKG + "rankAmongInstitutionPairs")
+RANKS = (RANK, PERSON_RANK, INSTITUTION_RANK)
+CONCLUDED_PREDICATES = (COORDINATED_WITH, PARTY, SHARED_COUNT, FIRST_DATE, LAST_DATE, SHARED_MEETING, *RANKS)
 TABLE_FILE = "coordination.pickle"  # in a release's cache/, read by the next incremental build
 
 
@@ -147,8 +157,83 @@ def _date_order(date: ox.Literal) -> tuple[str, str]:
     return (date.value, date.datatype.value)
 
 
-def coordination_quads(pairs: Iterable[Pair], graph: ox.NamedNode, store: ox.Store | None = None) -> list[ox.Quad]:
-    """The rule's conclusions for `pairs` in `graph`, leaving out triples `store`'s union already holds."""
+@dataclass(frozen=True)
+class Kinds:
+    """Which parties are persons and which institutions, as the pair question's `kind` tells them apart."""
+
+    persons: frozenset[str]
+    institutions: frozenset[str]  # typed as egkg:Organization or a subclass, and not a group of office holders
+
+    def rankings(self, pair: Pair) -> tuple[ox.NamedNode, ...]:
+        """The rankings `pair` takes a place in: all pairs, and the pairs of its kind."""
+        both = {pair.a, pair.b}
+        return (RANK, *((PERSON_RANK,) if both <= self.persons else ()),
+                *((INSTITUTION_RANK,) if both <= self.institutions else ()))
+
+
+def kinds_in(store: ox.Store) -> Kinds:
+    """The parties' kinds from the union graph (the rule's `a egkg:Person` and `a/rdfs:subClassOf* egkg:Organization`)."""
+    union = ox.DefaultGraph()
+    organization_classes, frontier = {ORGANIZATION}, [ORGANIZATION]
+    while frontier:
+        for quad in store.quads_for_pattern(None, SUB_CLASS_OF, frontier.pop(), union):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject not in organization_classes:
+                organization_classes.add(quad.subject)
+                frontier.append(quad.subject)
+    organizations = set().union(*(_typed(store, cls) for cls in organization_classes))
+    return Kinds(frozenset(_typed(store, PERSON)), frozenset(organizations - _typed(store, OFFICE_HOLDER_GROUP)))
+
+
+def _typed(store: ox.Store, cls: ox.NamedNode) -> set[str]:
+    return {quad.subject.value for quad in store.quads_for_pattern(None, RDF_TYPE, cls, ox.DefaultGraph())}
+
+
+def ranks(pairs: Iterable[Pair], kinds: Kinds) -> dict[tuple[str, str], list[tuple[ox.NamedNode, int]]]:
+    """Each pair's place (from 1) in every ranking it belongs to, ordered as the pair question's ORDER BY."""
+    order = sorted(pairs, key=lambda pair: (-pair.count, pair.a, pair.b))  # code-point order, as ORDER BY ?a ?b
+    taken = dict.fromkeys(RANKS, 0)
+    placed: dict[tuple[str, str], list[tuple[ox.NamedNode, int]]] = {}
+    for pair in order:
+        for ranking in kinds.rankings(pair):
+            taken[ranking] += 1
+            placed.setdefault((pair.a, pair.b), []).append((ranking, taken[ranking]))
+    return placed
+
+
+def rank_changes(store: ox.Store, graph: ox.NamedNode) -> tuple[set[ox.Triple], list[ox.Quad]]:
+    """The rank triples to take out of `graph` and the quads to put in, so each of its pairs holds its place.
+
+    For an incremental build, after the recounted pairs replaced theirs: a changed count moves the
+    ranks of the pairs between its old and new place, which no local patch can tell, so every pair
+    is ranked again from the counts in `graph` (at 10,000 meetings ~1 s), and only the ranks that
+    moved are written.
+    """
+    parties: dict[ox.NamedNode, list[str]] = {}
+    for quad in store.quads_for_pattern(None, PARTY, None, graph):
+        parties.setdefault(quad.subject, []).append(quad.object.value)
+    counts = {quad.subject: int(quad.object.value) for quad in store.quads_for_pattern(None, SHARED_COUNT, None, graph)}
+    pairs, nodes = [], {}
+    for node, count in counts.items():
+        a, b = sorted(parties[node])
+        nodes[(a, b)] = node
+        pairs.append(Pair(a, b, (), count, None, None))  # dates and meetings play no part in the order
+    wanted = {ox.Triple(nodes[key], ranking, ox.Literal(str(rank), datatype=XSD_INTEGER))
+              for key, placed in ranks(pairs, kinds_in(store)).items() for ranking, rank in placed}
+    held = {quad.triple for ranking in RANKS for quad in store.quads_for_pattern(None, ranking, None, graph)}
+    return held - wanted, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in sorted(wanted - held, key=str)]
+
+
+def coordination_quads(pairs: Iterable[Pair], graph: ox.NamedNode, store: ox.Store | None = None,
+                       kinds: Kinds | None = None, *, ranked: bool = True) -> list[ox.Quad]:
+    """The rule's conclusions for `pairs` in `graph`, leaving out triples `store`'s union already holds.
+
+    The pairs' ranks need the parties' `kinds`, read from `store` when not given; `ranked=False`
+    leaves the ranks out (a patch of some pairs, ranked afterwards among all by `rank_changes`).
+    """
+    pairs = list(pairs)
+    if kinds is None and ranked:
+        kinds = kinds_in(store) if store is not None else Kinds(frozenset(), frozenset())
+    placed = ranks(pairs, kinds) if ranked else {}
     quads = []
     for pair in pairs:
         a, b, node = ox.NamedNode(pair.a), ox.NamedNode(pair.b), pair.node
@@ -158,6 +243,8 @@ def coordination_quads(pairs: Iterable[Pair], graph: ox.NamedNode, store: ox.Sto
             ox.Quad(node, SHARED_COUNT, ox.Literal(str(pair.count), datatype=XSD_INTEGER), graph),
             ox.Quad(node, FIRST_DATE, pair.first, graph), ox.Quad(node, LAST_DATE, pair.last, graph),
             *(ox.Quad(node, SHARED_MEETING, ox.NamedNode(meeting), graph) for meeting in pair.meetings),
+            *(ox.Quad(node, ranking, ox.Literal(str(rank), datatype=XSD_INTEGER), graph)
+              for ranking, rank in placed.get((pair.a, pair.b), ())),
         ]
     if store is None:
         return quads

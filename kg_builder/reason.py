@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .coordination import Coordination, FullCount, Patch
+from .coordination import Coordination, FullCount, Patch, rank_changes
 from .errors import InputError, Problem
 from .paths import PROJECT_ROOT
 from .queries import parse_query_file
@@ -700,6 +700,7 @@ def reason_changes(store: ox.Store, previous: ox.Store, changed: set[str], origi
         if rule.computed:
             gone, new, change.coordination = _coordination_change(store, rule.graph, coordination)
             _apply(store, rule.graph, gone, new, change)
+            _apply(store, rule.graph, *rank_changes(store, rule.graph), change)  # a recount moves other pairs' ranks
         else:
             gone, new = _rule_change(store, previous, rule, removed, added)
             _apply(store, rule.graph, gone, new, change)
@@ -849,6 +850,7 @@ def _coordination_change(store: ox.Store, graph: ox.NamedNode, patch: Patch):
     """The coordination quads of the pairs a changed source touches: the previous ones out, recounted ones in."""
     from .coordination import (
         COORDINATED_WITH,
+        RANKS,
         Participations,
         coordination_quads,
         count_pairs,
@@ -871,7 +873,9 @@ def _coordination_change(store: ox.Store, graph: ox.NamedNode, patch: Patch):
             gone |= {q.triple
                      for q in store.quads_for_pattern(ox.NamedNode(x), COORDINATED_WITH, ox.NamedNode(y), graph)}
     pairs = count_pairs(table, recount)
-    new = [q for q in dict.fromkeys(coordination_quads(pairs.values(), graph)) if not _earlier(store, q.triple, graph)]
+    gone = {t for t in gone if t.predicate not in RANKS}  # the ranks are redone among all pairs (rank_changes)
+    new = [q for q in dict.fromkeys(coordination_quads(pairs.values(), graph, ranked=False))
+           if not _earlier(store, q.triple, graph)]
     unchanged = gone & {q.triple for q in new}
     new = [q for q in new if q.triple not in unchanged]
     return gone - unchanged, new, Coordination(new, table, len(recount), len(pairs))
