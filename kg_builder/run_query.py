@@ -229,8 +229,9 @@ def run_library_query(engine: Engine, query: LibraryQuery, params: dict[str, str
     A query with a `top` parameter reads pairs ranked at build time: `--limit N` binds top=N too, so
     only the first N are labelled (who-coordinated-with-whom at 10,000 meetings: 140 s -> ~1 s).
     """
-    if limit and "top" in query.params and "top" not in params:
-        params = {**params, "top": str(limit)}
+    top = query.params.get("top")
+    if limit and top is not None and "top" not in params and (top.maximum is None or limit <= top.maximum):
+        params = {**params, "top": str(limit)}  # past the ranked places: every pair is read, then LIMIT
     text = bind(query, params, resolve_person=person_resolver(engine), in_graph=graph_holds(engine),
                 resolve_region=region_resolver(engine))
     return engine.select(with_limit(text, limit))

@@ -13,7 +13,16 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
-from kg_builder.coordination import FullCount, Patch
+from kg_builder.coordination import (
+    PERSON_RANK,
+    RANK,
+    TOP_RANKED,
+    FullCount,
+    Kinds,
+    Pair,
+    Patch,
+    ranks,
+)
 from kg_builder.engines import OxigraphEngine
 from kg_builder.paths import PROJECT_ROOT
 from kg_builder.queries import bind, load_library, parse_query_file
@@ -207,3 +216,15 @@ def test_a_patch_from_an_unchanged_table_keeps_every_pair(good_build, tmp_path):
     full = FullCount().conclude(store, ox.NamedNode(COORDINATION_GRAPH))
     patch = Patch(full.table, good_build.out_dir / "store", set()).conclude(store, ox.NamedNode(COORDINATION_GRAPH))
     assert patch.recounted == 0 and set(patch.quads) == set(full.quads)
+
+
+def test_places_past_the_ranked_top_are_one_further_down():
+    # Person pairs with falling counts, then ties broken by IRI: more than the ranked top.
+    people = [f"https://w3id.org/egkg/id/person/p{i:05d}" for i in range(TOP_RANKED + 3)]
+    pairs = [Pair(people[0], other, (), TOP_RANKED + 5 - i, None, None) for i, other in enumerate(people[1:])]
+    placed = ranks(pairs, Kinds(frozenset(people), frozenset()))
+    by_place = sorted((dict(placed[(p.a, p.b)])[RANK], -p.count) for p in pairs)
+    assert [place for place, _ in by_place[:TOP_RANKED]] == list(range(1, TOP_RANKED + 1))
+    assert {place for place, _ in by_place[TOP_RANKED:]} == {TOP_RANKED + 1}
+    assert [-count for _, count in by_place] == sorted((p.count for p in pairs), reverse=True)  # most shared first
+    assert all(dict(placed[(p.a, p.b)])[PERSON_RANK] == dict(placed[(p.a, p.b)])[RANK] for p in pairs)
