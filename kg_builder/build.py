@@ -108,6 +108,7 @@ class BuildResult:
     inference: Inference | None = None
     changes: Plan | None = None  # set when only changed record files were redone
     quad_count: int | None = None  # set when the quads were streamed, not kept (chunked builds)
+    inference_change: InferenceChange | None = None  # set when an incremental build reasoned only what changed
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -319,6 +320,7 @@ def _build_changes(
     _write_release(out_dir, added_nquads, timings, progress, cache=cache, patch=(previous, drop, added),
                    reasoning=reasoning)
     result.out_dir = out_dir
+    result.inference_change = cache.changed_inference
     return result
 
 

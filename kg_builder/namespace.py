@@ -146,6 +146,9 @@ class EGKG(DefinedNamespace):
     publisher: URIRef
     quote: URIRef
     rank: URIRef
+    rankAmongInstitutionPairs: URIRef
+    rankAmongPairs: URIRef
+    rankAmongPersonPairs: URIRef
     reason: URIRef
     regulationType: URIRef
     replaces: URIRef
