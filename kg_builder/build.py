@@ -402,7 +402,7 @@ def _write_release(
             finally:
                 del store
             cache.changed_inference = change
-            groups |= _changed_inferred_shares(patch[0], change)
+            groups |= _changed_inferred_shares(patch[0], cache.previous[1], change)
         with _timed(timings, "write N-Quads", progress, add=True):
             if cache is not None:
                 cache.write(release, groups)
@@ -410,7 +410,7 @@ def _write_release(
                 (release / NQUADS).write_bytes(nquads)
             elif _shares_size(release) <= WHOLE_NQUADS_MAX:
                 _merge_shares(release)
-        with _timed(timings, "load store", progress):
+        with _timed(timings, "load store", progress, add=True):  # the in-store path patched the store already
             if patch and reasoning is None:
                 patch_store(patch[0] / STORE, release / STORE, patch[1], patch[2])
             elif not patch:
@@ -422,14 +422,13 @@ def _write_release(
     _remove_stale_releases(out_dir)
 
 
-def _changed_inferred_shares(previous: Path, change: InferenceChange) -> dict[str, list[str]]:
+def _changed_inferred_shares(previous: Path, manifest: Manifest, change: InferenceChange) -> dict[str, list[str]]:
     """The lines of each inferred graph `change` touched: its previous share without what was taken out, plus what was put in."""
-    manifest = read_manifest(previous)
     removed = lines_by_graph(to_nquads(change.removed).decode().splitlines(keepends=True))
     added = lines_by_graph(to_nquads(change.added).decode().splitlines(keepends=True))
     groups = {}
     for graph in sorted(removed.keys() | added.keys()):
-        block = manifest.inferred_blocks.get(graph) if manifest is not None else None
+        block = manifest.inferred_blocks.get(graph)
         gone = set(removed.get(graph, ()))
         # The share is sorted already: merged with the (sorted) additions, not sorted again. Rule 40's
         # share is still read whole (4.5 M lines at 10,000 meetings); splitting it is the next step.
