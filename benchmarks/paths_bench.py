@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from kg_builder.mapping import map_corpus, map_corpus_nquads
 from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
+from kg_builder.rdf.vocab import load_ontology
 from kg_builder.records import load_corpus
 from kg_builder.shacl_engine import run_engine
-from kg_builder.vocab import load_ontology
 
 
 def _cpu(action):

@@ -123,9 +123,9 @@ def corpus_ntriples(scale: str, seed: int, work: Path) -> tuple[Path, int]:
     from benchmarks.generate import main as generate
     from kg_builder.mapping import map_corpus
     from kg_builder.paths import ONTOLOGY_FILE
+    from kg_builder.rdf.serialize import to_oxigraph
+    from kg_builder.rdf.vocab import load_ontology
     from kg_builder.records import load_corpus
-    from kg_builder.serialize import to_oxigraph
-    from kg_builder.vocab import load_ontology
 
     data = work / f"data-{scale}"
     generate(["--scale", scale, "--seed", str(seed), "--out", str(data), "--quiet"])
@@ -141,10 +141,10 @@ def fixture_jobs(work: Path) -> tuple[list[dict], list[dict]]:
     """The tests' shape fixtures on the five articles, written as N-Triples; and what each must report."""
     from kg_builder.mapping import map_corpus
     from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
+    from kg_builder.rdf.vocab import load_ontology
     from kg_builder.records import load_corpus
     from kg_builder.shacl_engine import as_text
     from kg_builder.validate import union_graph
-    from kg_builder.vocab import load_ontology
     from tests.shape_fixtures import DATE_DISAGREEMENTS, all_fixtures, odd_date
 
     ontology = load_ontology(ONTOLOGY_FILE)

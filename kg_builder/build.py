@@ -45,6 +45,14 @@ from .incremental import (
 )
 from .mapping import map_corpus_nquads, source_graph_iri
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
+from .rdf.serialize import (
+    lines_by_graph,
+    merge_nquads,
+    merged_files,
+    to_nquads,
+    unique_lines,
+)
+from .rdf.vocab import load_ontology
 from .reason import (
     Inference,
     InferenceChange,
@@ -55,17 +63,9 @@ from .reason import (
     reason_changes,
 )
 from .records import Corpus, load_corpus, record_paths
-from .serialize import (
-    lines_by_graph,
-    merge_nquads,
-    merged_files,
-    to_nquads,
-    unique_lines,
-)
 from .shacl_engine import rdflib_triple
 from .store import create_store, patch_store
 from .validate import Violation, changed_violations, shacl_violations
-from .vocab import load_ontology
 
 __all__ = ["BuildResult", "ShaclViolations", "build", "check", "graph_shares", "nquads_file", "owning_build", "reason_again",
            "write_outputs"]

@@ -27,12 +27,12 @@ from .incremental import (
 )
 from .mapping import map_corpus_nquads
 from .paths import ONTOLOGY_FILE
+from .rdf.serialize import lines_by_graph, merged_files, to_nquads
+from .rdf.vocab import load_ontology
 from .reason import Inference, hermit_fits, infer_in_store
 from .records import Corpus, load_corpus, load_record_file, record_paths
-from .serialize import lines_by_graph, merged_files, to_nquads
 from .store import load_nquads
 from .validate import ChunkedValidation, Violation
-from .vocab import load_ontology
 
 __all__ = ["ChunkedResult", "build_in_chunks"]
 

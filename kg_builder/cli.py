@@ -205,7 +205,7 @@ def validate(data: DataOption = DATA_DIR) -> None:
 def vocab() -> None:
     """Print the controlled values the ontology allows in record files."""
     from .paths import ONTOLOGY_FILE
-    from .vocab import load_ontology, load_vocabulary
+    from .rdf.vocab import load_ontology, load_vocabulary
 
     vocabulary = load_vocabulary(load_ontology(ONTOLOGY_FILE))
     for name in sorted([*vocabulary.concepts, "OrganizationType"]):
@@ -677,7 +677,7 @@ def resolve(
     from .paths import ONTOLOGY_FILE
     from .records import load_corpus
     from .resolve import already_known, candidates, check_known_refs, load_decisions, mentions, save_decision
-    from .vocab import load_ontology
+    from .rdf.vocab import load_ontology
     from .yaml_lines import load_yaml_with_lines
 
     corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))

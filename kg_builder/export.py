@@ -14,10 +14,10 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, Dataset
 
 from .errors import InputError
-from .namespace import EGKG
 from .paths import ONTOLOGY_FILE
-from .serialize import PREFIXES, trig_block, trig_blocks, trig_document
-from .vocab import load_ontology
+from .rdf.namespace import EGKG
+from .rdf.serialize import PREFIXES, trig_block, trig_blocks, trig_document
+from .rdf.vocab import load_ontology
 
 __all__ = ["RDF_FORMATS", "SpecialFileError", "export_rdf", "jsonld_context", "refuse_special_file", "special_kind",
            "trig_pieces", "write_atomically"]

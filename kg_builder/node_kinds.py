@@ -6,9 +6,9 @@ from functools import lru_cache
 
 from rdflib import RDFS
 
-from .namespace import EGKG
 from .paths import ONTOLOGY_FILE
-from .vocab import load_ontology
+from .rdf.namespace import EGKG
+from .rdf.vocab import load_ontology
 
 __all__ = ["KINDS", "kind_words", "node_kind", "sector_words"]
 

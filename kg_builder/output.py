@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .engines import ResultTable, Term
-from .namespace import ID
-from .serialize import PREFIXES
+from .rdf.namespace import ID
+from .rdf.serialize import PREFIXES
 
 __all__ = [
     "FORMATS", "GRAPH_FORMATS", "QUERY_PREFIXES", "Readable", "iris_to_label", "print_answer", "readable", "render_csv",

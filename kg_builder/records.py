@@ -19,8 +19,8 @@ from .errors import InputError, InputErrors, Problem
 from .evidence import MIN_QUOTE_CHARS, ArchivedText, pins_a_place
 from .gazetteer import Region, load_regions
 from .models import RecordFile, rdf_fields, record_type
+from .rdf.vocab import Vocabulary, load_vocabulary
 from .resolve import DECISIONS_FILE, load_decisions
-from .vocab import Vocabulary, load_vocabulary
 from .yaml_lines import line_of, load_yaml, parse_yaml, read_text
 
 __all__ = ["Corpus", "FileSummary", "LoadedFile", "format_path", "load_corpus", "load_record_file", "post_organizations", "record_paths"]

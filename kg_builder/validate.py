@@ -12,9 +12,9 @@ from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 
 from .errors import Problem
 from .mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
-from .namespace import EGKG
 from .paths import SHAPES_FILE
-from .serialize import PREFIXES
+from .rdf.namespace import EGKG
+from .rdf.serialize import PREFIXES
 from .shacl_engine import (
     DEFAULT_ENGINE,
     Engine,

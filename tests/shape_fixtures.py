@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from kg_builder.namespace import EGKG
 from kg_builder.paths import SHAPES_FILE
+from kg_builder.rdf.namespace import EGKG
 from kg_builder.shacl_engine import as_text
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -21,8 +21,8 @@ from kg_builder.errors import InputError, InputErrors
 from kg_builder.evidence import MIN_QUOTE_CHARS, normalise, pins_a_place
 from kg_builder.models import RecordFile
 from kg_builder.paths import ONTOLOGY_FILE
+from kg_builder.rdf.vocab import load_ontology
 from kg_builder.records import load_corpus
-from kg_builder.vocab import load_ontology
 
 from .conftest import DATA
 from .test_draft import _quotes

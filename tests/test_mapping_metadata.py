@@ -11,8 +11,8 @@ from rdflib.collection import Collection
 from kg_builder.models import REF_CLASSES, REF_PATTERN, Meeting, Rdf, Record, RecordFile, rdf_fields
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.records import CONTROLLED_FIELDS, REFERENCE_FIELDS
-from kg_builder.serialize import PREFIXES
-from kg_builder.vocab import load_ontology
+from kg_builder.rdf.serialize import PREFIXES
+from kg_builder.rdf.vocab import load_ontology
 
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 BUILT_IN = {RDF.type, RDFS.label}  # RDF's own terms, which the ontology does not redeclare

@@ -9,10 +9,10 @@ import yaml
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
 from kg_builder.draft.knowledge import KNOWLEDGE_DIR
-from kg_builder.namespace import EGKG
 from kg_builder.paths import ONTOLOGY_FILE
+from kg_builder.rdf.namespace import EGKG
+from kg_builder.rdf.vocab import load_ontology, load_vocabulary
 from kg_builder.reason import hermit_consistency
-from kg_builder.vocab import load_ontology, load_vocabulary
 
 NS = str(EGKG)
 

@@ -145,7 +145,7 @@ def test_loading_the_text_keeps_blank_node_labels(tmp_path):
 
 
 def test_more_shares_than_open_files_allowed_are_merged_in_runs(tmp_path, monkeypatch):
-    from kg_builder import serialize
+    from kg_builder.rdf import serialize
 
     monkeypatch.setattr(serialize, "_open_files_allowed", lambda: 2)  # as if 10,000 shares met a limit of 1,024
     texts = [b"<a> <p> <o> <g1> .\n<c> <p> <o> <g1> .\n", b"<b> <p> <o> <g2> .\n", b"<a> <p> <o> <g1> .\n",

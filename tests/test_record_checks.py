@@ -12,8 +12,8 @@ import pytest
 from kg_builder import yaml_lines
 from kg_builder.errors import InputError, InputErrors
 from kg_builder.paths import ONTOLOGY_FILE
+from kg_builder.rdf.vocab import load_ontology
 from kg_builder.records import FUTURE_YEARS, load_corpus
-from kg_builder.vocab import load_ontology
 
 R000 = "000-chanetujuh-2024-11-06-rakor-pilkada-sultra.yaml"
 R001 = "001-kbrn-2022-11-21-rakor-pemilu-pilkada-sultra.yaml"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kg_builder import records, yaml_lines
 from kg_builder.errors import InputError, InputErrors
 from kg_builder.paths import ONTOLOGY_FILE
-from kg_builder.vocab import load_ontology
+from kg_builder.rdf.vocab import load_ontology
 
 from .conftest import DATA
 

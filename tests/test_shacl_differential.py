@@ -17,7 +17,7 @@ from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
 from kg_builder.records import load_corpus
 from kg_builder.shacl_engine import ShaclResult, run_engine
 from kg_builder.validate import shacl_results, union_graph
-from kg_builder.vocab import load_ontology
+from kg_builder.rdf.vocab import load_ontology
 from tests.shape_fixtures import COMPONENT_BREAKS, DATE_DISAGREEMENTS, broken_shape, fixture, fixture_names, odd_date, shapes
 
 

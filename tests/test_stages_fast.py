@@ -14,7 +14,7 @@ from kg_builder.errors import InputError, InputErrors
 from kg_builder.evidence import ArchivedText
 from kg_builder.mapping import map_corpus_nquads
 from kg_builder.paths import ONTOLOGY_FILE
-from kg_builder.vocab import load_ontology
+from kg_builder.rdf.vocab import load_ontology
 
 from .conftest import DATA
 

@@ -51,7 +51,7 @@ def _load(name: str, model: type[BaseModel]):
 def vocabulary_notations() -> dict[str, frozenset[str]]:
     """Concept class -> the notations the ontology defines (MeetingKind, RegulationType, ...)."""
     from ..paths import ONTOLOGY_FILE
-    from ..vocab import load_ontology, load_vocabulary
+    from ..rdf.vocab import load_ontology, load_vocabulary
 
     vocabulary = load_vocabulary(load_ontology(ONTOLOGY_FILE))
     return {name: frozenset(members) for name, members in vocabulary.concepts.items()}

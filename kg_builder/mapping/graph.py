@@ -28,7 +28,7 @@ from rdflib.compare import to_canonical_graph
 from ..errors import InputError
 from ..gazetteer import ATTRIBUTION, Region
 from ..models import Holding, Meeting, Observation, Person, RecordFile, Regulation
-from ..namespace import EGKG, ID
+from ..rdf.namespace import EGKG, ID
 from ..records import Corpus, LoadedFile, format_path
 from ..yaml_lines import line_of
 

@@ -25,8 +25,8 @@ from ..models import (
     SourceError,
     field_rdf,
 )
+from ..rdf.serialize import PREFIXES, ox_term
 from ..records import Corpus, LoadedFile, format_path
-from ..serialize import PREFIXES, ox_term
 from .graph import (
     GAZETTEER_DATASET,
     GAZETTEER_GRAPH,
