@@ -18,7 +18,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_builder.build import nquads_file
-from kg_builder.reason import apply_rules, infer, is_inferred, load_rules, run_checks
+from kg_builder.reason.reason import (
+    apply_rules,
+    infer,
+    is_inferred,
+    load_rules,
+    run_checks,
+)
 from kg_builder.store import union_missing
 
 

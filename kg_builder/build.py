@@ -27,7 +27,6 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .chunked import build_in_chunks
-from .coordination import Patch, load_participations, save_participations
 from .errors import InputError, InputErrors, Problem
 from .incremental import (
     CACHE_DIR,
@@ -53,7 +52,8 @@ from .rdf.serialize import (
     unique_lines,
 )
 from .rdf.vocab import load_ontology
-from .reason import (
+from .reason.coordination import Patch, load_participations, save_participations
+from .reason.reason import (
     Inference,
     InferenceChange,
     hermit_fits_shares,

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .coordination import save_participations
 from .incremental import (
     CACHE_DIR,
     Manifest,
@@ -29,7 +28,8 @@ from .mapping import map_corpus_nquads
 from .paths import ONTOLOGY_FILE
 from .rdf.serialize import lines_by_graph, merged_files, to_nquads
 from .rdf.vocab import load_ontology
-from .reason import Inference, hermit_fits, infer_in_store
+from .reason.coordination import save_participations
+from .reason.reason import Inference, hermit_fits, infer_in_store
 from .records import Corpus, load_corpus, load_record_file, record_paths
 from .store import load_nquads
 from .validate import ChunkedValidation, Violation

@@ -43,7 +43,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .build import ShaclViolations
-        from .reason import InconsistentGraph
+        from .reason.reason import InconsistentGraph
 
         try:
             return command(*args, **kwargs)

@@ -13,7 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build
-from kg_builder.coordination import (
+from kg_builder.engines import OxigraphEngine
+from kg_builder.paths import PROJECT_ROOT
+from kg_builder.queries import bind, load_library, parse_query_file
+from kg_builder.reason.coordination import (
     PERSON_RANK,
     RANK,
     TOP_RANKED,
@@ -23,10 +26,7 @@ from kg_builder.coordination import (
     Patch,
     ranks,
 )
-from kg_builder.engines import OxigraphEngine
-from kg_builder.paths import PROJECT_ROOT
-from kg_builder.queries import bind, load_library, parse_query_file
-from kg_builder.reason import apply_rules, is_inferred, load_rules
+from kg_builder.reason.reason import apply_rules, is_inferred, load_rules
 from kg_builder.run_query import run_library_query, with_limit
 from kg_builder.store import with_union
 

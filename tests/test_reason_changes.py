@@ -7,8 +7,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.coordination import Patch
-from kg_builder.reason import (
+from kg_builder.reason.coordination import Patch
+from kg_builder.reason.reason import (
     CHECKS_DIR,
     CONCLUDED_LAST,
     SEEDS,

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.queries import parse_query_file
-from kg_builder.reason import (
+from kg_builder.reason.reason import (
     CHECKS_DIR,
     infer,
     infer_in_store,

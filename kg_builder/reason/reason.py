@@ -18,11 +18,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ..errors import InputError, Problem
+from ..paths import PROJECT_ROOT
+from ..queries import parse_query_file
+from ..store import with_union
 from .coordination import Coordination, FullCount, Patch, rank_changes
-from .errors import InputError, Problem
-from .paths import PROJECT_ROOT
-from .queries import parse_query_file
-from .store import with_union
 
 __all__ = [
     "HERMIT_GRAPH",

@@ -1,0 +1,1 @@
+"""Stage 4, reasoning: SPARQL rules, HermiT and the coordination counts derive the inferred graphs."""
