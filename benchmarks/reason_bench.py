@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_builder.build import nquads_file
+from kg_builder.outputs.store import union_missing
 from kg_builder.reason.reason import (
     apply_rules,
     infer,
@@ -25,7 +26,6 @@ from kg_builder.reason.reason import (
     load_rules,
     run_checks,
 )
-from kg_builder.store import union_missing
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,7 @@ from .incremental import (
     write_shares,
 )
 from .mapping import map_corpus_nquads, source_graph_iri
+from .outputs.store import create_store, patch_store
 from .paths import ONTOLOGY_FILE, SHAPES_FILE
 from .rdf.serialize import (
     lines_by_graph,
@@ -64,7 +65,6 @@ from .reason.reason import (
 )
 from .records import Corpus, load_corpus, record_paths
 from .shacl_engine import rdflib_triple
-from .store import create_store, patch_store
 from .validate import Violation, changed_violations, shacl_violations
 
 __all__ = ["BuildResult", "ShaclViolations", "build", "check", "graph_shares", "nquads_file", "owning_build", "reason_again",

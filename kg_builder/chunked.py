@@ -25,13 +25,13 @@ from .incremental import (
     write_shares,
 )
 from .mapping import map_corpus_nquads
+from .outputs.store import load_nquads
 from .paths import ONTOLOGY_FILE
 from .rdf.serialize import lines_by_graph, merged_files, to_nquads
 from .rdf.vocab import load_ontology
 from .reason.coordination import save_participations
 from .reason.reason import Inference, hermit_fits, infer_in_store
 from .records import Corpus, load_corpus, load_record_file, record_paths
-from .store import load_nquads
 from .validate import ChunkedValidation, Violation
 
 __all__ = ["ChunkedResult", "build_in_chunks"]

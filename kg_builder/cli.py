@@ -110,7 +110,7 @@ def _stoppable() -> None:
 @contextmanager
 def _user_path(path: Path, field: str, doing: str) -> Iterator[None]:
     """An OSError while writing where the user said (full disk, read-only or missing place) is an input error."""
-    from .export import SpecialFileError
+    from .outputs.export import SpecialFileError
 
     try:
         yield
@@ -135,7 +135,7 @@ def build(
 ) -> None:
     """Check the records, reason, and write build/egkg.nq and the embedded store (TriG: `egkg export`)."""
     from .build import build as run_build
-    from .summary import summary_table
+    from .outputs.summary import summary_table
 
     _stoppable()
     with _user_path(out_dir, "--out", "cannot write the build"):
@@ -162,7 +162,7 @@ def _write_report(path: Path, result) -> None:
     """Stage timings and counts as JSON, for benchmarks and scripts."""
     import json
 
-    from .export import write_atomically
+    from .outputs.export import write_atomically
 
     redone = len(result.corpus.summaries) if result.quad_count is not None else len(result.corpus.files)
     counts = {"record_files": len(result.corpus.summaries), "files_redone": redone}
@@ -539,7 +539,7 @@ def export(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Write the built graph: RDF (nq, trig, ttl, jsonld) or a network (graphml, gexf, csv, xlsx)."""
-    from .export import RDF_FORMATS, export_rdf, refuse_special_file
+    from .outputs.export import RDF_FORMATS, export_rdf, refuse_special_file
     from .network_export import NETWORK_FORMATS, export_network
 
     if output.is_dir():

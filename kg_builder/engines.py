@@ -22,9 +22,9 @@ import requests
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from .errors import InputError
+from .outputs.store import open_store, union_missing
 from .remote_http import cut_off, read_within, redacted, scrubbed
 from .sparql_check import check_query, query_form, readable_syntax_error
-from .store import open_store, union_missing
 
 __all__ = ["Answer", "Engine", "OxigraphEngine", "RdflibEngine", "RemoteEngine", "ResultTable", "Term", "Triples",
            "remote_auth"]

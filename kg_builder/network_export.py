@@ -12,7 +12,7 @@ import networkx as nx
 
 from .engines import Engine
 from .errors import InputError
-from .export import write_atomically
+from .outputs.export import write_atomically
 from .network import PROJECTIONS, bipartite_graph, fetch_participations, fetch_posts, projection
 from .node_kinds import kind_words, node_kind, sector_words
 

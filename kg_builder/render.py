@@ -13,8 +13,8 @@ import jinja2
 import networkx as nx
 import pyvis
 
-from .export import write_atomically
 from .node_kinds import KINDS, kind_words, node_kind, sector_words
+from .outputs.export import write_atomically
 
 __all__ = ["COLOURS", "CREDIT", "SHAPES", "SIZE_NOTES", "View", "pivot_layout", "render_network", "render_index", "render_timeline", "top_nodes"]
 

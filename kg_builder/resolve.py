@@ -11,8 +11,8 @@ import yaml
 from rapidfuzz import fuzz
 
 from .errors import InputError
-from .export import write_atomically
 from .models import RecordFile
+from .outputs.export import write_atomically
 
 __all__ = ["Candidate", "Decisions", "Mention", "candidates", "load_decisions", "mentions", "normalise", "save_decision"]
 

@@ -12,6 +12,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 
 from .errors import Problem
 from .mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
+from .outputs.store import open_store
 from .paths import SHAPES_FILE
 from .rdf.namespace import EGKG
 from .rdf.serialize import PREFIXES
@@ -26,7 +27,6 @@ from .shacl_engine import (
     run_engine,
     rust_results,
 )
-from .store import open_store
 
 __all__ = ["ChunkedValidation", "Violation", "changed_violations", "shacl_results", "shacl_violations", "union_graph"]
 

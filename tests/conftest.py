@@ -16,8 +16,8 @@ import pytest
 
 from kg_builder.build import build, nquads_file
 from kg_builder.engines import OxigraphEngine
-from kg_builder.export import trig_pieces
 from kg_builder.network import fetch_participations
+from kg_builder.outputs.export import trig_pieces
 from kg_builder.paths import DATA_DIR
 
 EGKG = Path(sys.executable).parent / "egkg"

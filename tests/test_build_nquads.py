@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.build import build, check
+from kg_builder.outputs.store import with_union
 from kg_builder.rdf.serialize import to_oxigraph
-from kg_builder.store import with_union
 
 from .test_incremental import edit, store_quads
 

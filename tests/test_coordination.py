@@ -14,6 +14,7 @@ import pytest
 
 from kg_builder.build import build
 from kg_builder.engines import OxigraphEngine
+from kg_builder.outputs.store import with_union
 from kg_builder.paths import PROJECT_ROOT
 from kg_builder.queries import bind, load_library, parse_query_file
 from kg_builder.reason.coordination import (
@@ -28,7 +29,6 @@ from kg_builder.reason.coordination import (
 )
 from kg_builder.reason.reason import apply_rules, is_inferred, load_rules
 from kg_builder.run_query import run_library_query, with_limit
-from kg_builder.store import with_union
 
 LIBRARY = load_library()
 # The questions as they were before they read the Coordination nodes: they join participations again.

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kg_builder.store import open_store
+from kg_builder.outputs.store import open_store
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "coverage_expected.yaml").read_text(encoding="utf-8"))
 PREFIXES = {

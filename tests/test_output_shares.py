@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg_builder.build import build, nquads_file, reason_again
-from kg_builder.export import export_rdf
+from kg_builder.outputs.export import export_rdf
 
 from .test_incremental import edit
 
@@ -134,7 +134,7 @@ def test_find_changes_trusts_stamps_but_sees_an_edit_that_restores_size_and_mtim
 def test_loading_the_text_keeps_blank_node_labels(tmp_path):
     import pyoxigraph as ox
 
-    from kg_builder.store import load_nquads, with_union
+    from kg_builder.outputs.store import load_nquads, with_union
 
     nquads = (b'<http://x/a> <http://x/p> "a _: b" <http://x/g> .\n'
               b'<http://x/a> <http://x/p> _:list1 <http://x/g> .\n'

@@ -7,6 +7,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
+from kg_builder.outputs.store import create_store, patch_store
 from kg_builder.reason.coordination import Patch
 from kg_builder.reason.reason import (
     CHECKS_DIR,
@@ -20,7 +21,6 @@ from kg_builder.reason.reason import (
     load_rules,
     reason_changes,
 )
-from kg_builder.store import create_store, patch_store
 
 EGKG = "https://w3id.org/egkg/ontology#"
 ID = "https://w3id.org/egkg/id/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from kg_builder.outputs.store import with_union
 from kg_builder.queries import parse_query_file
 from kg_builder.reason.reason import (
     CHECKS_DIR,
@@ -14,7 +15,6 @@ from kg_builder.reason.reason import (
     load_rules,
     run_checks,
 )
-from kg_builder.store import with_union
 
 ID = "https://w3id.org/egkg/id/"
 EGKG = "https://w3id.org/egkg/ontology#"

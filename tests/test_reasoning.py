@@ -9,7 +9,7 @@ import pytest
 
 from kg_builder.build import build
 from kg_builder.reason.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, apply_rules, infer, is_inferred, load_rules
-from kg_builder.store import create_store
+from kg_builder.outputs.store import create_store
 
 from .conftest import DATA, give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest
 

@@ -5,7 +5,7 @@ import pytest
 
 from kg_builder.engines import OxigraphEngine
 from kg_builder.errors import InputError
-from kg_builder.store import create_store, open_store, patch_store
+from kg_builder.outputs.store import create_store, open_store, patch_store
 
 EX = "https://example.org/"
 PERSON, LABEL, MEETING, ATTENDED = (ox.NamedNode(EX + n) for n in ("person", "label", "meeting", "attended"))

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError
-from ..export import special_kind
+from ..outputs.export import special_kind
 
 __all__ = ["MAX_ARTICLE_BYTES", "read_article"]
 

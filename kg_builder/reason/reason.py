@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import InputError, Problem
+from ..outputs.store import with_union
 from ..paths import PROJECT_ROOT
 from ..queries import parse_query_file
-from ..store import with_union
 from .coordination import Coordination, FullCount, Patch, rank_changes
 
 __all__ = [

@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import OWL, RDF, Dataset
 
-from .errors import InputError
-from .paths import ONTOLOGY_FILE
-from .rdf.namespace import EGKG
-from .rdf.serialize import PREFIXES, trig_block, trig_blocks, trig_document
-from .rdf.vocab import load_ontology
+from ..errors import InputError
+from ..paths import ONTOLOGY_FILE
+from ..rdf.namespace import EGKG
+from ..rdf.serialize import PREFIXES, trig_block, trig_blocks, trig_document
+from ..rdf.vocab import load_ontology
 
 __all__ = ["RDF_FORMATS", "SpecialFileError", "export_rdf", "jsonld_context", "refuse_special_file", "special_kind",
            "trig_pieces", "write_atomically"]
@@ -85,7 +85,7 @@ def jsonld_context() -> dict:
 
 def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
     """Export the build in `fmt` to `target` (atomically)."""
-    from .build import (
+    from ..build import (
         nquads_file,  # build imports records, which write through this module: import late
     )
 
@@ -115,7 +115,7 @@ def trig_pieces(build_dir: Path, nquads: Path) -> Iterator[bytes]:
 
     From the build's per-graph shares when it keeps them; else the whole N-Quads are read at once.
     """
-    from .build import graph_shares  # see export_rdf
+    from ..build import graph_shares  # see export_rdf
 
     shares = graph_shares(build_dir)
     yield trig_document([])

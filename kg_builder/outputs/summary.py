@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rich.table import Table
 
-from .rdf.namespace import EGKG, ID
+from ..rdf.namespace import EGKG, ID
 
 __all__ = ["class_counts", "summary_table"]
 

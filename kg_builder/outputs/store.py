@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["create_store", "load_nquads", "open_store", "patch_store", "union_missing", "with_union"]
 
