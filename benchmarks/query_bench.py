@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg_builder.build import nquads_file
 from kg_builder.engines import OxigraphEngine, RdflibEngine
+from kg_builder.pipeline.build import nquads_file
 from kg_builder.queries import bind, load_library
 from kg_builder.run_query import with_limit
 

@@ -42,7 +42,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .build import ShaclViolations
+        from .pipeline.build import ShaclViolations
         from .reason.reason import InconsistentGraph
 
         try:
@@ -134,7 +134,7 @@ def build(
     chunk_files: Annotated[int, typer.Option("--chunk-files", min=1, help="above this many record files, build chunk by chunk")] = 500,
 ) -> None:
     """Check the records, reason, and write build/egkg.nq and the embedded store (TriG: `egkg export`)."""
-    from .build import build as run_build
+    from .pipeline.build import build as run_build
     from .outputs.summary import summary_table
 
     _stoppable()
@@ -176,7 +176,7 @@ def _write_report(path: Path, result) -> None:
 @reports_errors
 def reason(build_dir: BuildOption = BUILD_DIR) -> None:
     """Recompute the inferred graph of the existing build (rules, then HermiT) and rewrite it."""
-    from .build import reason_again
+    from .pipeline.build import reason_again
 
     _stoppable()
     with _user_path(build_dir, "--build", "cannot write the build"):
@@ -193,7 +193,7 @@ def reason(build_dir: BuildOption = BUILD_DIR) -> None:
 @reports_errors
 def validate(data: DataOption = DATA_DIR) -> None:
     """Run every check (records, references, quotes, SHACL) without writing anything."""
-    from .build import check
+    from .pipeline.build import check
 
     result = check(data)
     files = len(result.corpus.summaries)
@@ -520,7 +520,7 @@ def push(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Load the build into a remote SPARQL 1.1 store, one named graph at a time."""
-    from .build import nquads_file
+    from .pipeline.build import nquads_file
     from .push import push as run_push
     from .remote_http import redacted
 
@@ -558,7 +558,7 @@ def export(
 
 def _refuse_build_artefact(path: Path, field: str, advice: str, also: tuple[str, ...] = ()) -> None:
     """Outputs never go onto or into what a build directory's layout uses (egkg.nq, store/, current/...)."""
-    from .build import owning_build
+    from .pipeline.build import owning_build
 
     owner = owning_build(path, also)
     if owner:

@@ -7,9 +7,9 @@ import fcntl
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import build
 from kg_builder.errors import InputError
 from kg_builder.outputs.store import open_store
+from kg_builder.pipeline.build import build
 
 from .conftest import DATA, output_bytes, source_quads
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import build, check
 from kg_builder.outputs.store import with_union
+from kg_builder.pipeline.build import build, check
 from kg_builder.rdf.serialize import to_oxigraph
 
 from .test_incremental import edit, store_quads

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.build import ShaclViolations, build
 from kg_builder.paths import SHAPES_FILE
+from kg_builder.pipeline.build import ShaclViolations, build
 from kg_builder.validate import ChunkedValidation, Violation, shacl_violations
 
 from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early

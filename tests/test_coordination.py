@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import build
 from kg_builder.engines import OxigraphEngine
 from kg_builder.outputs.store import with_union
 from kg_builder.paths import PROJECT_ROOT
+from kg_builder.pipeline.build import build
 from kg_builder.queries import bind, load_library, parse_query_file
 from kg_builder.reason.coordination import (
     PERSON_RANK,

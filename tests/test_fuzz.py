@@ -13,7 +13,6 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from kg_builder.build import ShaclViolations, check
 from kg_builder.draft import draft_article
 from kg_builder.draft.citations import find_citations
 from kg_builder.draft.dates import MONTHS, WEEKDAYS, find_dates, parse_date
@@ -21,6 +20,7 @@ from kg_builder.errors import InputError, InputErrors
 from kg_builder.evidence import MIN_QUOTE_CHARS, normalise, pins_a_place
 from kg_builder.models import RecordFile
 from kg_builder.paths import ONTOLOGY_FILE
+from kg_builder.pipeline.build import ShaclViolations, check
 from kg_builder.rdf.vocab import load_ontology
 from kg_builder.records import load_corpus
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import ShaclViolations, build
+from kg_builder.pipeline.build import ShaclViolations, build
 from kg_builder.errors import InputErrors
 
 from .conftest import give_kaltim_meeting_an_end, output_bytes, report_kaltim_meeting_a_day_early
@@ -114,7 +114,7 @@ def test_a_cross_file_reference_broken_by_an_edit_is_reported(built):
 
 def test_changed_code_or_ontology_means_a_full_build(built, monkeypatch):
     data, out = built
-    from kg_builder import build as build_module
+    from kg_builder.pipeline import build as build_module
 
     monkeypatch.setattr(build_module, "fingerprint", lambda _data: "something else")
     assert build(data, out, reason=False).changes is None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.build import build
 from kg_builder.paths import PROJECT_ROOT
+from kg_builder.pipeline.build import build
 from kg_builder.reason.reason import HERMIT_MAX_QUADS
 
 from .test_incremental import assert_same_as_full

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.build import build, nquads_file, reason_again
 from kg_builder.outputs.export import export_rdf
+from kg_builder.pipeline.build import build, nquads_file, reason_again
 
 from .test_incremental import edit
 
@@ -67,7 +67,7 @@ def test_an_edit_rewrites_its_share_and_links_the_others(data_copy, tmp_path):
 
 
 def test_a_large_incremental_build_leaves_egkg_nq_to_its_first_reader(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("kg_builder.build.WHOLE_NQUADS_MAX", 0)  # the five articles as if they were 10,000
+    monkeypatch.setattr("kg_builder.pipeline.build.WHOLE_NQUADS_MAX", 0)  # the five articles as if they were 10,000
     out = tmp_path / "build"
     build(data_copy, out, reason=False, chunk_files=2)
     edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
@@ -101,7 +101,7 @@ def test_an_older_builds_trig_link_is_removed(data_copy, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["nq", "trig"])
 def test_export_of_a_large_incremental_build(data_copy, tmp_path, fmt, monkeypatch):
-    monkeypatch.setattr("kg_builder.build.WHOLE_NQUADS_MAX", 0)
+    monkeypatch.setattr("kg_builder.pipeline.build.WHOLE_NQUADS_MAX", 0)
     out = tmp_path / "build"
     build(data_copy, out, reason=False, chunk_files=2)
     edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
@@ -111,7 +111,7 @@ def test_export_of_a_large_incremental_build(data_copy, tmp_path, fmt, monkeypat
 
 
 def test_find_changes_trusts_stamps_but_sees_an_edit_that_restores_size_and_mtime(data_copy, tmp_path, monkeypatch):
-    from kg_builder import incremental
+    from kg_builder.pipeline import incremental
 
     monkeypatch.setattr(incremental, "RACY_NS", 0)  # the copy is seconds old: trust its stamps at once
     out = tmp_path / "build"

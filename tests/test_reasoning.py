@@ -7,7 +7,7 @@ import os
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.build import build
+from kg_builder.pipeline.build import build
 from kg_builder.reason.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, apply_rules, infer, is_inferred, load_rules
 from kg_builder.outputs.store import create_store
 

@@ -129,7 +129,7 @@ def test_deep_nesting_reads_the_same_with_either_yaml_loader(tmp_path, monkeypat
 
 def test_an_incremental_build_never_reads_a_record_linked_from_outside_data(data_copy, tmp_path):
     """The incremental plan hashes record files before the checks run: a link to a FIFO would hang it."""
-    from kg_builder.build import build
+    from kg_builder.pipeline.build import build
 
     from .conftest import run_egkg, tree_digest
 

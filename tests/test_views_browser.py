@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.build import build
 from kg_builder.engines import OxigraphEngine
+from kg_builder.pipeline.build import build
 from kg_builder.views import write_views
 
 from .browser import VIS_READY, needs_browser, open_page

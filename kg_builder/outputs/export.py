@@ -85,7 +85,7 @@ def jsonld_context() -> dict:
 
 def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
     """Export the build in `fmt` to `target` (atomically)."""
-    from ..build import (
+    from ..pipeline.build import (
         nquads_file,  # build imports records, which write through this module: import late
     )
 
@@ -115,7 +115,7 @@ def trig_pieces(build_dir: Path, nquads: Path) -> Iterator[bytes]:
 
     From the build's per-graph shares when it keeps them; else the whole N-Quads are read at once.
     """
-    from ..build import graph_shares  # see export_rdf
+    from ..pipeline.build import graph_shares  # see export_rdf
 
     shares = graph_shares(build_dir)
     yield trig_document([])

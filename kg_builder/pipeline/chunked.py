@@ -17,6 +17,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..mapping import map_corpus_nquads
+from ..outputs.store import load_nquads
+from ..paths import ONTOLOGY_FILE
+from ..rdf.serialize import lines_by_graph, merged_files, to_nquads
+from ..rdf.vocab import load_ontology
+from ..reason.coordination import save_participations
+from ..reason.reason import Inference, hermit_fits, infer_in_store
+from ..records import Corpus, load_corpus, load_record_file, record_paths
+from ..validate import ChunkedValidation, Violation
 from .incremental import (
     CACHE_DIR,
     Manifest,
@@ -24,15 +33,6 @@ from .incremental import (
     write_manifest,
     write_shares,
 )
-from .mapping import map_corpus_nquads
-from .outputs.store import load_nquads
-from .paths import ONTOLOGY_FILE
-from .rdf.serialize import lines_by_graph, merged_files, to_nquads
-from .rdf.vocab import load_ontology
-from .reason.coordination import save_participations
-from .reason.reason import Inference, hermit_fits, infer_in_store
-from .records import Corpus, load_corpus, load_record_file, record_paths
-from .validate import ChunkedValidation, Violation
 
 __all__ = ["ChunkedResult", "build_in_chunks"]
 

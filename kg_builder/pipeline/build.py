@@ -26,8 +26,32 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from ..errors import InputError, InputErrors, Problem
+from ..mapping import map_corpus_nquads, source_graph_iri
+from ..outputs.store import create_store, patch_store
+from ..paths import ONTOLOGY_FILE, SHAPES_FILE
+from ..rdf.serialize import (
+    lines_by_graph,
+    merge_nquads,
+    merged_files,
+    to_nquads,
+    unique_lines,
+)
+from ..rdf.vocab import load_ontology
+from ..reason.coordination import Patch, load_participations, save_participations
+from ..reason.reason import (
+    Inference,
+    InferenceChange,
+    hermit_fits_shares,
+    infer,
+    inferred_graphs,
+    is_inferred,
+    reason_changes,
+)
+from ..records import Corpus, load_corpus, record_paths
+from ..shacl_engine import rdflib_triple
+from ..validate import Violation, changed_violations, shacl_violations
 from .chunked import build_in_chunks
-from .errors import InputError, InputErrors, Problem
 from .incremental import (
     CACHE_DIR,
     SHARE,
@@ -42,30 +66,6 @@ from .incremental import (
     write_manifest,
     write_shares,
 )
-from .mapping import map_corpus_nquads, source_graph_iri
-from .outputs.store import create_store, patch_store
-from .paths import ONTOLOGY_FILE, SHAPES_FILE
-from .rdf.serialize import (
-    lines_by_graph,
-    merge_nquads,
-    merged_files,
-    to_nquads,
-    unique_lines,
-)
-from .rdf.vocab import load_ontology
-from .reason.coordination import Patch, load_participations, save_participations
-from .reason.reason import (
-    Inference,
-    InferenceChange,
-    hermit_fits_shares,
-    infer,
-    inferred_graphs,
-    is_inferred,
-    reason_changes,
-)
-from .records import Corpus, load_corpus, record_paths
-from .shacl_engine import rdflib_triple
-from .validate import Violation, changed_violations, shacl_violations
 
 __all__ = ["BuildResult", "ShaclViolations", "build", "check", "graph_shares", "nquads_file", "owning_build", "reason_again",
            "write_outputs"]

@@ -1,0 +1,1 @@
+"""The build pipeline that runs the stages: full, incremental and chunked builds, and releases."""
