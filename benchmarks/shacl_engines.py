@@ -143,8 +143,8 @@ def fixture_jobs(work: Path) -> tuple[list[dict], list[dict]]:
     from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
     from kg_builder.rdf.vocab import load_ontology
     from kg_builder.records import load_corpus
-    from kg_builder.shacl_engine import as_text
-    from kg_builder.validate import union_graph
+    from kg_builder.validate.shacl_engine import as_text
+    from kg_builder.validate.violations import union_graph
     from tests.shape_fixtures import DATE_DISAGREEMENTS, all_fixtures, odd_date
 
     ontology = load_ontology(ONTOLOGY_FILE)

@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg_builder.paths import SHAPES_FILE
 from kg_builder.rdf.namespace import EGKG
-from kg_builder.shacl_engine import as_text
+from kg_builder.validate.shacl_engine import as_text
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")

@@ -9,7 +9,8 @@ import pytest
 
 from kg_builder.paths import SHAPES_FILE
 from kg_builder.pipeline.build import ShaclViolations, build
-from kg_builder.validate import ChunkedValidation, Violation, shacl_violations
+from kg_builder.validate.chunked import ChunkedValidation
+from kg_builder.validate.violations import Violation, shacl_violations
 
 from .conftest import give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early
 from .test_incremental import edit

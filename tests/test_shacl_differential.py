@@ -15,8 +15,8 @@ from benchmarks.generate import main as generate
 from kg_builder.mapping import map_corpus
 from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
 from kg_builder.records import load_corpus
-from kg_builder.shacl_engine import ShaclResult, run_engine
-from kg_builder.validate import shacl_results, union_graph
+from kg_builder.validate.shacl_engine import ShaclResult, run_engine
+from kg_builder.validate.violations import shacl_results, union_graph
 from kg_builder.rdf.vocab import load_ontology
 from tests.shape_fixtures import COMPONENT_BREAKS, DATE_DISAGREEMENTS, broken_shape, fixture, fixture_names, odd_date, shapes
 

@@ -10,7 +10,7 @@ from kg_builder.errors import Problem
 from kg_builder.rdf.namespace import EGKG
 from kg_builder.paths import SHAPES_FILE
 from kg_builder.rdf.serialize import to_oxigraph
-from kg_builder.validate import shacl_violations, union_graph
+from kg_builder.validate.violations import shacl_violations, union_graph
 from tests.shape_fixtures import COMPONENT_BREAKS, SH, SHAPES, broken_shape, component_fixture, instance, odd_date, shapes
 
 

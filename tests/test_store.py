@@ -67,7 +67,7 @@ def test_a_store_without_the_union_is_refused_with_what_to_do(tmp_path):
 
 
 def test_the_focused_check_reads_each_fact_once_and_not_from_skipped_sources(tmp_path):
-    from kg_builder.validate import _neighbourhood
+    from kg_builder.validate.changed import _neighbourhood
 
     only_skipped = ox.Quad(PERSON, ox.NamedNode(EX + "nickname"), ox.Literal("Old"), _source(1))
     create_store(tmp_path / "store", [*_stated_by(range(1, 4)), only_skipped])

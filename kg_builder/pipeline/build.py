@@ -49,8 +49,9 @@ from ..reason.reason import (
     reason_changes,
 )
 from ..records import Corpus, load_corpus, record_paths
-from ..shacl_engine import rdflib_triple
-from ..validate import Violation, changed_violations, shacl_violations
+from ..validate.changed import changed_violations
+from ..validate.shacl_engine import rdflib_triple
+from ..validate.violations import Violation, shacl_violations
 from .chunked import build_in_chunks
 from .incremental import (
     CACHE_DIR,

@@ -25,7 +25,8 @@ from ..rdf.vocab import load_ontology
 from ..reason.coordination import save_participations
 from ..reason.reason import Inference, hermit_fits, infer_in_store
 from ..records import Corpus, load_corpus, load_record_file, record_paths
-from ..validate import ChunkedValidation, Violation
+from ..validate.chunked import ChunkedValidation
+from ..validate.violations import Violation
 from .incremental import (
     CACHE_DIR,
     Manifest,

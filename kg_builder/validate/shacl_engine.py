@@ -13,7 +13,7 @@ import shacl
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
-from .rdf.serialize import ox_term
+from ..rdf.serialize import ox_term
 
 __all__ = [
     "DEFAULT_ENGINE",
