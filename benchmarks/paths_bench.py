@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg_builder.load.corpus import load_corpus
 from kg_builder.mapping import map_corpus, map_corpus_nquads
 from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 from kg_builder.validate.shacl_engine import run_engine
 
 

@@ -121,11 +121,11 @@ def corpus_ntriples(scale: str, seed: int, work: Path) -> tuple[Path, int]:
     import pyoxigraph as ox
 
     from benchmarks.generate import main as generate
+    from kg_builder.load.corpus import load_corpus
     from kg_builder.mapping import map_corpus
     from kg_builder.paths import ONTOLOGY_FILE
     from kg_builder.rdf.serialize import to_oxigraph
     from kg_builder.rdf.vocab import load_ontology
-    from kg_builder.records import load_corpus
 
     data = work / f"data-{scale}"
     generate(["--scale", scale, "--seed", str(seed), "--out", str(data), "--quiet"])
@@ -139,10 +139,10 @@ def corpus_ntriples(scale: str, seed: int, work: Path) -> tuple[Path, int]:
 
 def fixture_jobs(work: Path) -> tuple[list[dict], list[dict]]:
     """The tests' shape fixtures on the five articles, written as N-Triples; and what each must report."""
+    from kg_builder.load.corpus import load_corpus
     from kg_builder.mapping import map_corpus
     from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
     from kg_builder.rdf.vocab import load_ontology
-    from kg_builder.records import load_corpus
     from kg_builder.validate.shacl_engine import as_text
     from kg_builder.validate.violations import union_graph
     from tests.shape_fixtures import DATE_DISAGREEMENTS, all_fixtures, odd_date

@@ -134,8 +134,8 @@ def build(
     chunk_files: Annotated[int, typer.Option("--chunk-files", min=1, help="above this many record files, build chunk by chunk")] = 500,
 ) -> None:
     """Check the records, reason, and write build/egkg.nq and the embedded store (TriG: `egkg export`)."""
-    from .pipeline.build import build as run_build
     from .outputs.summary import summary_table
+    from .pipeline.build import build as run_build
 
     _stoppable()
     with _user_path(out_dir, "--out", "cannot write the build"):
@@ -539,8 +539,8 @@ def export(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Write the built graph: RDF (nq, trig, ttl, jsonld) or a network (graphml, gexf, csv, xlsx)."""
-    from .outputs.export import RDF_FORMATS, export_rdf, refuse_special_file
     from .network_export import NETWORK_FORMATS, export_network
+    from .outputs.export import RDF_FORMATS, export_rdf, refuse_special_file
 
     if output.is_dir():
         raise InputError("is a directory; give the file to write", file=output, field="--output")
@@ -673,12 +673,12 @@ def resolve(
     """Find probable duplicate persons and institutions; record curator decisions in data/resolutions.yaml."""
     from rich.table import Table
 
-    from .models import RecordFile
+    from .load.corpus import load_corpus
+    from .load.models import RecordFile
+    from .load.yaml_lines import load_yaml_with_lines
     from .paths import ONTOLOGY_FILE
-    from .records import load_corpus
-    from .resolve import already_known, candidates, check_known_refs, load_decisions, mentions, save_decision
     from .rdf.vocab import load_ontology
-    from .yaml_lines import load_yaml_with_lines
+    from .resolve import already_known, candidates, check_known_refs, load_decisions, mentions, save_decision
 
     corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))
     records = [(f.display, f.record) for f in corpus.files]
@@ -782,7 +782,7 @@ def eval_drafts(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a record file (docs/records.schema.json)."""
-    from .models import RecordFile
+    from .load.models import RecordFile
 
     sys.stdout.write(json.dumps(RecordFile.model_json_schema(), indent=2, sort_keys=True) + "\n")
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .draft import draft_article
-from .evidence import normalise
+from .load.evidence import normalise
 
 __all__ = ["evaluate_all", "facts", "format_table"]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .draft import draft_article
 from .draft.reading import read_article
 from .errors import InputError
-from .yaml_lines import line_of, load_yaml_with_lines
+from .load.yaml_lines import line_of, load_yaml_with_lines
 
 __all__ = ["FIELDS", "Gold", "evaluate_gold", "format_report", "read_gold"]
 

@@ -11,7 +11,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from .errors import InputError
-from .models import RecordFile
+from .load.models import RecordFile
 from .outputs.export import write_atomically
 
 __all__ = ["Candidate", "Decisions", "Mention", "candidates", "load_decisions", "mentions", "normalise", "save_decision"]

@@ -21,8 +21,8 @@ from kg_builder.draft.citations import find_citations
 from kg_builder.draft.dates import find_dates, parse_date
 from kg_builder.draft.officials import find_officials
 from kg_builder.draft_eval import evaluate_all, facts, format_table
-from kg_builder.evidence import MIN_QUOTE_CHARS, normalise
-from kg_builder.models import RecordFile
+from kg_builder.load.evidence import MIN_QUOTE_CHARS, normalise
+from kg_builder.load.models import RecordFile
 
 from .conftest import DATA, run_egkg
 

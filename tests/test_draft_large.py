@@ -9,7 +9,7 @@ import yaml
 
 from kg_builder.draft import draft_article
 from kg_builder.draft.reading import MAX_ARTICLE_BYTES
-from kg_builder.models import RecordFile
+from kg_builder.load.models import RecordFile
 
 from .conftest import DATA, run_egkg
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg_builder.evidence import ArchivedText, normalise
+from kg_builder.load.evidence import ArchivedText, normalise
 
 
 def test_whitespace_runs_compare_equal():

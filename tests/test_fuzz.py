@@ -17,12 +17,12 @@ from kg_builder.draft import draft_article
 from kg_builder.draft.citations import find_citations
 from kg_builder.draft.dates import MONTHS, WEEKDAYS, find_dates, parse_date
 from kg_builder.errors import InputError, InputErrors
-from kg_builder.evidence import MIN_QUOTE_CHARS, normalise, pins_a_place
-from kg_builder.models import RecordFile
+from kg_builder.load.corpus import load_corpus
+from kg_builder.load.evidence import MIN_QUOTE_CHARS, normalise, pins_a_place
+from kg_builder.load.models import RecordFile
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.pipeline.build import ShaclViolations, check
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 
 from .conftest import DATA
 from .test_draft import _quotes

@@ -8,9 +8,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.collection import Collection
 
-from kg_builder.models import REF_CLASSES, REF_PATTERN, Meeting, Rdf, Record, RecordFile, rdf_fields
+from kg_builder.load.models import REF_CLASSES, REF_PATTERN, Meeting, Rdf, Record, RecordFile, rdf_fields
 from kg_builder.paths import ONTOLOGY_FILE
-from kg_builder.records import CONTROLLED_FIELDS, REFERENCE_FIELDS
+from kg_builder.load.walks import CONTROLLED_FIELDS, REFERENCE_FIELDS
 from kg_builder.rdf.serialize import PREFIXES
 from kg_builder.rdf.vocab import load_ontology
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from kg_builder.load.corpus import load_corpus
 from kg_builder.mapping import map_corpus, map_corpus_nquads, nquads_to_quads
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.serialize import to_nquads, to_oxigraph
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 
 from .conftest import DATA
 

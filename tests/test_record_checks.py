@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder import yaml_lines
 from kg_builder.errors import InputError, InputErrors
+from kg_builder.load import yaml_lines
+from kg_builder.load.corpus import load_corpus
+from kg_builder.load.file_checks import FUTURE_YEARS
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import FUTURE_YEARS, load_corpus
 
 R000 = "000-chanetujuh-2024-11-06-rakor-pilkada-sultra.yaml"
 R001 = "001-kbrn-2022-11-21-rakor-pemilu-pilkada-sultra.yaml"

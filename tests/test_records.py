@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kg_builder.errors import InputErrors
+from kg_builder.load.corpus import load_corpus
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 
 from .conftest import DATA, run_egkg, tree_digest
 

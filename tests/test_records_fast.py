@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg_builder import records, yaml_lines
 from kg_builder.errors import InputError, InputErrors
+from kg_builder.load import yaml_lines
+from kg_builder.load.corpus import load_corpus, record_paths
+from kg_builder.load.record_file import load_record_file
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
 
@@ -85,9 +87,9 @@ def test_summarising_walks_no_file_for_lines(monkeypatch):
     walks = []
     walk = yaml_lines._walk
     monkeypatch.setattr(yaml_lines, "_walk", lambda *args: walks.append(args[1]) or walk(*args))
-    corpus = records.load_corpus(DATA, load_ontology(ONTOLOGY_FILE), keep_files=False)
+    corpus = load_corpus(DATA, load_ontology(ONTOLOGY_FILE), keep_files=False)
     assert corpus.summaries and walks == []
-    loaded, _ = records.load_record_file(
+    loaded, _ = load_record_file(
         DATA / "records" / corpus.summaries[0].name, DATA, corpus.vocabulary, corpus.regions
     )
     assert loaded.line(("source", "id")) == 2 and walks  # walked when a line is asked for
@@ -102,6 +104,6 @@ def test_a_cross_file_message_finds_its_line_again(data_copy):
     path.write_text(text.replace(old, "organization: org/no-such-org-", 1), encoding="utf-8")
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "no-such-org-" in row)
     with pytest.raises(InputErrors) as caught:
-        records.load_corpus(data_copy, load_ontology(ONTOLOGY_FILE), keep_files=False)
+        load_corpus(data_copy, load_ontology(ONTOLOGY_FILE), keep_files=False)
     (problem,) = [p for p in caught.value.problems if "no-such-org-" in p.message]
     assert problem.line == line and problem.file == f"data/records/{path.name}"

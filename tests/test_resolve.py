@@ -6,9 +6,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.errors import InputErrors
+from kg_builder.load.corpus import load_corpus
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 from kg_builder.resolve import candidates, mentions, normalise
 
 from .conftest import DATA, run_egkg

@@ -14,7 +14,7 @@ from rdflib import Graph
 from benchmarks.generate import main as generate
 from kg_builder.mapping import map_corpus
 from kg_builder.paths import ONTOLOGY_FILE, SHAPES_FILE
-from kg_builder.records import load_corpus
+from kg_builder.load.corpus import load_corpus
 from kg_builder.validate.shacl_engine import ShaclResult, run_engine
 from kg_builder.validate.violations import shacl_results, union_graph
 from kg_builder.rdf.vocab import load_ontology

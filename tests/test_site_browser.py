@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.engines import OxigraphEngine
-from kg_builder.evidence import normalise
+from kg_builder.load.evidence import normalise
 from kg_builder.pipeline.build import build
 from kg_builder.site import KINDS, write_site
 from kg_builder.site.data import EGKG

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from kg_builder.engines import OxigraphEngine
-from kg_builder.models import Source
+from kg_builder.load.corpus import load_corpus
+from kg_builder.load.models import Source
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.pipeline.build import build
 from kg_builder.rdf.vocab import load_ontology
-from kg_builder.records import load_corpus
 from kg_builder.site import write_site
 
 from .conftest import DATA

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg_builder import records, yaml_lines
 from kg_builder.errors import InputError, InputErrors
-from kg_builder.evidence import ArchivedText
+from kg_builder.load import yaml_lines
+from kg_builder.load.corpus import load_corpus, record_paths
+from kg_builder.load.evidence import ArchivedText
+from kg_builder.load.record_file import load_record_file
 from kg_builder.mapping import map_corpus_nquads
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
@@ -65,18 +67,18 @@ def test_a_chunk_is_read_again_without_walking_its_lines(monkeypatch):
     The line of each node (for messages) is found when a message asks for it, pickled or not.
     """
     ontology = load_ontology(ONTOLOGY_FILE)
-    corpus = records.load_corpus(DATA, ontology, keep_files=False)
+    corpus = load_corpus(DATA, ontology, keep_files=False)
     summaries = {summary.name: summary for summary in corpus.summaries}
     walks = _walks(monkeypatch)
     loaded = [
-        records.load_record_file(path, DATA, corpus.vocabulary, corpus.regions, lines=False, checked=summaries[path.name])
-        for path in records.record_paths(DATA)
+        load_record_file(path, DATA, corpus.vocabulary, corpus.regions, lines=False, checked=summaries[path.name])
+        for path in record_paths(DATA)
     ]
     assert [summary for _, summary in loaded] == list(corpus.summaries)
     _, origins = map_corpus_nquads(dataclasses.replace(corpus, files=tuple(file for file, _ in loaded)), ontology, static=False)
     pickled = pickle.dumps(origins)  # as a chunked build saves them in cache/, grouped by file
     assert origins and {origin[0] for origin in origins.values()} and walks == []
-    whole = map_corpus_nquads(records.load_corpus(DATA, ontology), ontology, static=False)[1]
+    whole = map_corpus_nquads(load_corpus(DATA, ontology), ontology, static=False)[1]
     assert walks  # the reference walks every file
     for origins_now in (origins, pickle.loads(pickled)):
         assert {node: tuple(origin) for node, origin in origins_now.items()} == whole
@@ -85,12 +87,12 @@ def test_a_chunk_is_read_again_without_walking_its_lines(monkeypatch):
 def test_a_changed_file_is_checked_again(data_copy):
     """The first reading's summary stands only for the text it read."""
     ontology = load_ontology(ONTOLOGY_FILE)
-    corpus = records.load_corpus(data_copy, ontology, keep_files=False)
+    corpus = load_corpus(data_copy, ontology, keep_files=False)
     path = data_copy / "records" / corpus.summaries[0].name
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("type: ", "type: no-such-type-", 1), encoding="utf-8")
     with pytest.raises(InputErrors) as caught:
-        records.load_record_file(path, data_copy, corpus.vocabulary, corpus.regions, checked=corpus.summaries[0])
+        load_record_file(path, data_copy, corpus.vocabulary, corpus.regions, checked=corpus.summaries[0])
     assert any("no-such-type-" in problem.message for problem in caught.value.problems)
 
 

@@ -8,9 +8,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from .. import models
 from ..errors import InputError
-from ..evidence import pins_a_place
+from ..load import models
+from ..load.evidence import pins_a_place
 from .body import split_body
 from .citations import find_citations
 from .dates import find_dates

@@ -105,7 +105,7 @@ class Citation:
 
     @property
     def reg_id(self) -> str:
-        from ..models import _slugify_number
+        from ..load.models import _slugify_number
 
         return f"{self.type}/{self.year}" + (f"/{_slugify_number(self.number)}" if self.number else "")
 

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict
 from rdflib import OWL, RDF, RDFS
 
 from ..errors import InputError
+from ..load.yaml_lines import line_of
 from ..paths import ONTOLOGY_FILE
 from ..rdf.namespace import EGKG
 from ..rdf.vocab import load_ontology
-from ..yaml_lines import line_of
 from .knowledge import _load, offices, written_form
 from .officials import find_officials, office_titles
 from .regions import gazetteer

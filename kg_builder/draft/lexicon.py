@@ -7,7 +7,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
-from ..yaml_lines import line_of
+from ..load.yaml_lines import line_of
 
 __all__ = ["MeetingRow", "RegulationRow", "load_meeting_rows", "load_regulation_rows", "vocabulary_notations"]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..gazetteer import Region, load_regions
+from ..load.gazetteer import Region, load_regions
 from ..paths import DATA_DIR
 from .spans import finditer
 

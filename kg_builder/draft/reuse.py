@@ -175,7 +175,7 @@ def reconcile(draft: dict[str, Any], known: Known) -> tuple[dict[str, Any], Revi
 
     The draft's notes say so too. Should the reconciled draft not validate, the draft is returned unchanged.
     """
-    from ..models import RecordFile
+    from ..load.models import RecordFile
 
     original = copy.deepcopy(draft)
     draft, review = _reconciled(draft, known)

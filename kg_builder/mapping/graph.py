@@ -26,11 +26,11 @@ from rdflib import (
 from rdflib.compare import to_canonical_graph
 
 from ..errors import InputError
-from ..gazetteer import ATTRIBUTION, Region
-from ..models import Holding, Meeting, Observation, Person, RecordFile, Regulation
+from ..load.gazetteer import ATTRIBUTION, Region
+from ..load.loaded import Corpus, LoadedFile, format_path
+from ..load.models import Holding, Meeting, Observation, Person, RecordFile, Regulation
+from ..load.yaml_lines import line_of
 from ..rdf.namespace import EGKG, ID
-from ..records import Corpus, LoadedFile, format_path
-from ..yaml_lines import line_of
 
 __all__ = ["GAZETTEER_DATASET", "GAZETTEER_GRAPH", "ONTOLOGY_GRAPH", "ConceptLabels", "Origin", "Origins", "map_corpus", "ref_iri", "slug", "source_graph_iri"]
 

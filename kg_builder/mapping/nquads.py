@@ -12,8 +12,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from ..gazetteer import ATTRIBUTION, Region
-from ..models import (
+from ..load.gazetteer import ATTRIBUTION, Region
+from ..load.loaded import Corpus, LoadedFile, format_path
+from ..load.models import (
     Holding,
     Meeting,
     Observation,
@@ -26,7 +27,6 @@ from ..models import (
     field_rdf,
 )
 from ..rdf.serialize import PREFIXES, ox_term
-from ..records import Corpus, LoadedFile, format_path
 from .graph import (
     GAZETTEER_DATASET,
     GAZETTEER_GRAPH,

@@ -27,6 +27,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from ..errors import InputError, InputErrors, Problem
+from ..load.corpus import load_corpus, record_paths
+from ..load.loaded import Corpus
 from ..mapping import map_corpus_nquads, source_graph_iri
 from ..outputs.store import create_store, patch_store
 from ..paths import ONTOLOGY_FILE, SHAPES_FILE
@@ -48,7 +50,6 @@ from ..reason.reason import (
     is_inferred,
     reason_changes,
 )
-from ..records import Corpus, load_corpus, record_paths
 from ..validate.changed import changed_violations
 from ..validate.shacl_engine import rdflib_triple
 from ..validate.violations import Violation, shacl_violations

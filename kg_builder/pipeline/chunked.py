@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..load.corpus import load_corpus, record_paths
+from ..load.loaded import Corpus
+from ..load.record_file import load_record_file
 from ..mapping import map_corpus_nquads
 from ..outputs.store import load_nquads
 from ..paths import ONTOLOGY_FILE
@@ -24,7 +27,6 @@ from ..rdf.serialize import lines_by_graph, merged_files, to_nquads
 from ..rdf.vocab import load_ontology
 from ..reason.coordination import save_participations
 from ..reason.reason import Inference, hermit_fits, infer_in_store
-from ..records import Corpus, load_corpus, load_record_file, record_paths
 from ..validate.chunked import ChunkedValidation
 from ..validate.violations import Violation
 from .incremental import (

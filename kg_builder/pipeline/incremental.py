@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..load.corpus import post_organizations, record_paths
+from ..load.loaded import FileSummary
 from ..mapping import source_graph_iri
 from ..paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
-from ..records import FileSummary, post_organizations, record_paths
 
 __all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "save_file_entries",
            "share_path", "with_dependants", "write_manifest", "write_shares"]

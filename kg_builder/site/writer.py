@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..engines import Engine
 from ..errors import InputError
-from ..evidence import normalise
+from ..load.evidence import normalise
 from . import fragments
 from .data import EGKG, SKOS_ALT, SiteData, fetch
 from .graphics import Tile, tile_map

@@ -15,7 +15,7 @@ from rdflib import SKOS
 from ...errors import InputError
 from ...paths import ONTOLOGY_FILE
 from ...rdf.vocab import load_ontology, load_vocabulary
-from ...yaml_lines import LineMap, line_of, load_yaml_with_lines
+from ...load.yaml_lines import LineMap, line_of, load_yaml_with_lines
 
 __all__ = ["KNOWLEDGE_DIR", "Office", "degree_pattern", "honorific_pattern", "name_abbreviations", "name_particles", "not_name_words",
            "office_labels", "offices", "rank_pattern", "written_form"]

@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["ATTRIBUTION", "Region", "load_regions"]
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 import yaml_rs
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["LineMap", "line_of", "load_yaml", "load_yaml_with_lines", "parse_yaml", "read_text"]
 
