@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kg_builder.errors import InputError, InputErrors
 from kg_builder.load import yaml_lines
-from kg_builder.load.corpus import load_corpus, record_paths
+from kg_builder.load.corpus import load_corpus
 from kg_builder.load.record_file import load_record_file
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.vocab import load_ontology
