@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -301,7 +301,7 @@ def _build_changes(
         # Past HermiT's size only what the changed sources reach is reasoned again, inside the new
         # release's store (one file at 10,000 meetings: 0.5-0.7 s CPU, where reasoning all took minutes).
         table_patch = _coordination_patch(previous, changed)
-        all_origins = _cached_origins(previous, manifest, plan) | origins  # read only when a problem is reported
+        all_origins = _LazyOrigins(origins, lambda: _cached_origins(previous, manifest, plan))
 
         def reasoning(store: ox.Store) -> InferenceChange:
             with _timed(timings, "reason", progress):
@@ -511,6 +511,33 @@ def _cached_origins(previous: Path, manifest: Manifest, plan: Plan) -> dict:
         with (previous / CACHE_DIR / f"{manifest.files[name].block}.origins").open("rb") as handle:
             origins.update(pickle.load(handle))
     return origins
+
+
+class _LazyOrigins(Mapping):
+    """The changed files' origins, then the unchanged files' ones, read from the cache only when a node is
+    not among the first: only a reported problem asks (reading all at 10,000 files cost a pickle each)."""
+
+    def __init__(self, fresh: dict, cached: Callable[[], dict]):
+        self.fresh = fresh
+        self._cached = cached
+        self._all: dict | None = None
+
+    def _every(self) -> dict:
+        if self._all is None:
+            self._all = self._cached() | self.fresh
+        return self._all
+
+    def __getitem__(self, node):
+        return self.fresh[node] if node in self.fresh else self._every()[node]
+
+    def __contains__(self, node) -> bool:
+        return node in self.fresh or node in self._every()
+
+    def __iter__(self):
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
 
 
 class _Cache:
