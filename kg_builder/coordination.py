@@ -9,6 +9,7 @@ a second. The conclusions keep the rule's graph, IRIs and shape, so the outputs 
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "rank_changes",
     "ranks",
     "save_participations",
+    "share_part",
 ]
 
 ID = "https://w3id.org/egkg/id/"
@@ -61,6 +63,8 @@ INSTITUTION_RANK = ox.NamedNode(EGKG + "rankAmongInstitutionPairs")
 RANKS = (RANK, PERSON_RANK, INSTITUTION_RANK)
 TOP_RANKED = 1000  # places kept exactly; the header of who-coordinated-with-whom allows top up to this
 CONCLUDED_PREDICATES = (COORDINATED_WITH, PARTY, SHARED_COUNT, FIRST_DATE, LAST_DATE, SHARED_MEETING, *RANKS)
+SHARE_PARTS = 512  # the rule's share of egkg.nq is cut into this many parts (and one for the top's places)
+RANK_TEXTS = tuple(f"<{ranking.value}>" for ranking in RANKS)
 TABLE_FILE = "coordination.pickle"  # in a release's cache/, read by the next incremental build
 
 
@@ -465,6 +469,20 @@ def _pairs_in_store(path: Path, graph: ox.NamedNode) -> dict[tuple[str, str], Pa
         pairs[(a, b)] = Pair(a, b, meetings, int(facts[SHARED_COUNT.value][0].value),
                              facts[FIRST_DATE.value][0], facts[LAST_DATE.value][0])
     return pairs
+
+
+def share_part(line: str) -> str:
+    """The part of the rule's share an N-Quads line of its graph goes to, so an edit rewrites a few parts, not 4.5 M lines.
+
+    A pair's lines go with the first party's own (keyed on the first characters after id/ or
+    id/coordination/): an edited meeting's pairs share few first parties. The places in the top,
+    which one edit can shift by the hundred, have a part of their own.
+    """
+    subject, predicate, rest = line.split(" ", 2)
+    if predicate in RANK_TEXTS and not rest.startswith(f'"{TOP_RANKED + 1}"'):
+        return "top"
+    tail = subject.rpartition("/egkg/id/")[2].removeprefix("coordination/")
+    return f"{zlib.crc32(tail[:12].encode()) % SHARE_PARTS:03d}"
 
 
 def save_participations(cache: Path, table: Participations) -> None:

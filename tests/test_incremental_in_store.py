@@ -14,8 +14,9 @@ from kg_builder import coordination
 
 from kg_builder.build import build
 from kg_builder.coordination import RANK
+from kg_builder.incremental import CACHE_DIR, share_path
 from kg_builder.paths import PROJECT_ROOT
-from kg_builder.reason import HERMIT_MAX_QUADS
+from kg_builder.reason import HERMIT_MAX_QUADS, inferred_graph
 
 from .test_incremental import assert_same_as_full
 
@@ -138,3 +139,23 @@ def test_an_edit_reads_the_other_files_origins_only_for_a_problem(generated, tmp
     origins = cached_origins(*args)
     node = next(iter(origins))
     assert node in lazy and lazy[node] == origins[node]
+
+
+def coordination_parts(out: Path) -> dict[str, int]:
+    """Each part of rule 40's share (by share key) and the inode of its file: a linked part keeps it."""
+    release = out / "current"
+    shares = build_module.read_manifest(release).shares()
+    return {key: share_path(release / CACHE_DIR, block).stat().st_ino
+            for key, block in shares.items() if key.startswith(inferred_graph("40-coordination").value + " ")}
+
+
+def test_an_edit_rewrites_only_the_parts_of_the_coordination_share_it_reaches(generated, tmp_path):
+    out = tmp_path / "build"
+    build(generated, out, reason=True)
+    before = coordination_parts(out)
+    edited_meeting(generated)
+    build(generated, out, reason=True)
+    after = coordination_parts(out)
+    rewritten = {key for key in after if before.get(key) != after[key]}
+    assert len(before) > 50 and 0 < len(rewritten) < len(after) / 4
+    assert_same_as_full(generated, out, tmp_path, reason=True)  # egkg.nq from the parts, and TriG exported from them
