@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,10 +59,13 @@ from .incremental import (
     SHARE,
     Manifest,
     Plan,
+    block_name,
     fingerprint,
+    graph_of_share,
     plan_changes,
     read_manifest,
     save_file_entries,
+    share_groups,
     share_path,
     with_dependants,
     write_manifest,
@@ -303,7 +306,7 @@ def _build_changes(
         # Past HermiT's size only what the changed sources reach is reasoned again, inside the new
         # release's store (one file at 10,000 meetings: 0.5-0.7 s CPU, where reasoning all took minutes).
         table_patch = _coordination_patch(previous, changed)
-        all_origins = _cached_origins(previous, manifest, plan) | origins  # read only when a problem is reported
+        all_origins = _LazyOrigins(origins, lambda: _cached_origins(previous, manifest, plan))
 
         def reasoning(store: ox.Store) -> InferenceChange:
             with _timed(timings, "reason", progress):
@@ -393,7 +396,7 @@ def _write_release(
     """
     release = _new_release(out_dir)
     try:
-        groups = lines_by_graph(nquads.decode().splitlines(keepends=True))
+        groups = share_groups(lines_by_graph(nquads.decode().splitlines(keepends=True)))
         if reasoning is not None and patch is not None and cache is not None:
             with _timed(timings, "load store", progress):
                 patch_store(patch[0] / STORE, release / STORE, patch[1], patch[2])
@@ -426,17 +429,17 @@ def _write_release(
 
 def _changed_inferred_shares(previous: Path, manifest: Manifest, change: InferenceChange) -> dict[str, list[str]]:
     """The lines of each inferred graph `change` touched: its previous share without what was taken out, plus what was put in."""
-    removed = lines_by_graph(to_nquads(change.removed).decode().splitlines(keepends=True))
-    added = lines_by_graph(to_nquads(change.added).decode().splitlines(keepends=True))
+    removed = share_groups(lines_by_graph(to_nquads(change.removed).decode().splitlines(keepends=True)))
+    added = share_groups(lines_by_graph(to_nquads(change.added).decode().splitlines(keepends=True)))
     groups = {}
-    for graph in sorted(removed.keys() | added.keys()):
-        block = manifest.inferred_blocks.get(graph)
-        gone = set(removed.get(graph, ()))
+    for key in sorted(removed.keys() | added.keys()):
+        block = manifest.inferred_blocks.get(key)
+        gone = set(removed.get(key, ()))
         # The share is sorted already: merged with the (sorted) additions, not sorted again. Rule 40's
-        # share is still read whole (4.5 M lines at 10,000 meetings); splitting it is the next step.
+        # graph is cut into parts (share_groups), so only the parts the change reaches are read.
         with share_path(previous / CACHE_DIR, block).open(encoding="utf-8") if block else nullcontext(()) as old:
             kept = (line for line in old if line not in gone)
-            groups[graph] = list(unique_lines(heapq.merge(kept, added.get(graph, []))))
+            groups[key] = list(unique_lines(heapq.merge(kept, added.get(key, []))))
     return groups
 
 
@@ -487,7 +490,8 @@ def nquads_file(build_dir: Path) -> Path:
 
 
 def graph_shares(build_dir: Path) -> list[tuple[str, Path]] | None:
-    """(graph IRI, its share of egkg.nq) for every graph of the current release, in graph IRI order.
+    """(graph IRI, its share of egkg.nq) for every graph of the current release, in graph IRI order (a graph
+    cut into parts has them merged into one file).
 
     None when the release keeps no shares (a build by an older egkg, or by `egkg reason`).
     """
@@ -495,9 +499,27 @@ def graph_shares(build_dir: Path) -> list[tuple[str, Path]] | None:
     manifest = read_manifest(release) if release is not None else None
     if manifest is None:
         return None
-    shares = manifest.shares()
-    found = [(graph, share_path(release / CACHE_DIR, shares[graph])) for graph in sorted(shares)]
-    return found if all(path.is_file() for _, path in found) else None
+    parts: dict[str, list[Path]] = {}
+    for key, block in manifest.shares().items():
+        parts.setdefault(graph_of_share(key), []).append(share_path(release / CACHE_DIR, block))
+    if not all(path.is_file() for paths in parts.values() for path in paths):
+        return None
+    return [(graph, paths[0] if len(paths) == 1 else _merged_parts(release, graph, paths))
+            for graph, paths in sorted(parts.items())]
+
+
+def _merged_parts(release: Path, graph: str, paths: list[Path]) -> Path:
+    """One file of a graph whose share is cut into parts, merged when first asked (atomically: readers may race)."""
+    target = share_path(release / CACHE_DIR, block_name(graph))
+    if not target.is_file():
+        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            with partial.open("wb") as out:
+                out.writelines(merged_files(paths, release))
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return target
 
 
 def _current_release(out_dir: Path) -> Path | None:
@@ -513,6 +535,33 @@ def _cached_origins(previous: Path, manifest: Manifest, plan: Plan) -> dict:
         with (previous / CACHE_DIR / f"{manifest.files[name].block}.origins").open("rb") as handle:
             origins.update(pickle.load(handle))
     return origins
+
+
+class _LazyOrigins(Mapping):
+    """The changed files' origins, then the unchanged files' ones, read from the cache only when a node is
+    not among the first: only a reported problem asks (reading all at 10,000 files cost a pickle each)."""
+
+    def __init__(self, fresh: dict, cached: Callable[[], dict]):
+        self.fresh = fresh
+        self._cached = cached
+        self._all: dict | None = None
+
+    def _every(self) -> dict:
+        if self._all is None:
+            self._all = self._cached() | self.fresh
+        return self._all
+
+    def __getitem__(self, node):
+        return self.fresh[node] if node in self.fresh else self._every()[node]
+
+    def __contains__(self, node) -> bool:
+        return node in self.fresh or node in self._every()
+
+    def __iter__(self):
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
 
 
 class _Cache:

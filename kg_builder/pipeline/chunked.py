@@ -33,6 +33,7 @@ from .incremental import (
     CACHE_DIR,
     Manifest,
     save_file_entries,
+    share_groups,
     write_manifest,
     write_shares,
 )
@@ -117,7 +118,7 @@ def build_in_chunks(
                 runs.append(Path(scratch) / "inferred.nq")
                 inferred = to_nquads(inference.quads)
                 runs[-1].write_bytes(inferred)
-                manifest.inferred_blocks = write_shares(cache, lines_by_graph(inferred.decode().splitlines(True)))
+                manifest.inferred_blocks = write_shares(cache, share_groups(lines_by_graph(inferred.decode().splitlines(True))))
         with timed("write N-Quads"):
             count = 0
             with (release / "egkg.nq").open("wb") as out:

@@ -21,14 +21,17 @@ from ..load.corpus import post_organizations, record_paths
 from ..load.loaded import FileSummary
 from ..mapping import source_graph_iri
 from ..paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
+from ..reason.coordination import share_part
 
-__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "fingerprint", "plan_changes", "read_manifest", "save_file_entries",
-           "share_path", "with_dependants", "write_manifest", "write_shares"]
+__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "block_name", "fingerprint", "graph_of_share", "plan_changes", "read_manifest",
+           "save_file_entries", "share_groups", "share_path", "with_dependants", "write_manifest", "write_shares"]
 
 CACHE_DIR = "cache"
 MANIFEST = "manifest.pickle"
 SHARE = ".nq"  # suffix of a graph's share of egkg.nq under cache/
-FORMAT = 2  # bump when the manifest's layout changes
+FORMAT = 3  # bump when the manifest's layout changes (3: rule 40's share cut into parts)
+# Inferred graphs whose share is cut into parts (a share key is then "<graph IRI> <part>": no IRI holds a space).
+SPLIT_GRAPHS = {"https://w3id.org/egkg/id/graph/inferred/40-coordination": share_part}
 
 # A file changed less than this long before its stamp was taken may change again within the same
 # mtime tick, unseen by its stamp (git's "racy" files): it is hashed again by the next build.
@@ -57,11 +60,11 @@ class Manifest:
     reasoned: bool
     files: dict[str, FileEntry] = field(default_factory=dict)  # record file name -> entry
     static_blocks: dict[str, str] = field(default_factory=dict)  # graph IRI -> block file (ontology, gazetteer)
-    inferred_blocks: dict[str, str] = field(default_factory=dict)  # graph IRI -> block file (reasoning's graphs)
+    inferred_blocks: dict[str, str] = field(default_factory=dict)  # share key -> block file (reasoning's graphs)
     format: int = FORMAT
 
     def shares(self) -> dict[str, str]:
-        """Graph IRI -> block name of every graph in the release: together they are egkg.nq."""
+        """Share key (a graph IRI, or a graph IRI and a part) -> block name of every share: together they are egkg.nq."""
         found = dict(self.static_blocks) | self.inferred_blocks
         found |= {entry.graph: entry.block for entry in self.files.values()}
         return found
@@ -205,6 +208,24 @@ def save_file_entries(cache: Path, files, summaries: dict[str, FileSummary], ori
         manifest.files[summary.name] = FileEntry(key, graph, summary, name, stamp)
         with (cache / f"{name}.origins").open("wb") as handle:
             pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def share_groups(groups: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`lines_by_graph`'s groups, with each graph of SPLIT_GRAPHS cut into its parts (each keeps the lines' order)."""
+    cut = {}
+    for graph, lines in groups.items():
+        part_of = SPLIT_GRAPHS.get(graph)
+        if part_of is None:
+            cut[graph] = lines
+            continue
+        for line in lines:
+            cut.setdefault(f"{graph} {part_of(line)}", []).append(line)
+    return cut
+
+
+def graph_of_share(key: str) -> str:
+    """The graph IRI a share key names."""
+    return key.partition(" ")[0]
 
 
 def share_path(cache: Path, block: str) -> Path:

@@ -22,7 +22,7 @@ from ..errors import InputError, Problem
 from ..outputs.store import with_union
 from ..paths import PROJECT_ROOT
 from ..queries import parse_query_file
-from .coordination import Coordination, FullCount, Patch, rank_changes
+from .coordination import Coordination, FullCount, Patch, pairs_of_parties, rank_changes
 
 __all__ = [
     "HERMIT_GRAPH",
@@ -60,6 +60,7 @@ RDF_PREDICATE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predica
 RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+RDFS_SUB_CLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 RULE_CLASS = ox.NamedNode(EGKG + "Rule")
 RULE_FILE = ox.NamedNode(EGKG + "ruleFile")
@@ -698,9 +699,10 @@ def reason_changes(store: ox.Store, previous: ox.Store, changed: set[str], origi
     for rule in rules:
         start = time.perf_counter()
         if rule.computed:
-            gone, new, change.coordination = _coordination_change(store, rule.graph, coordination)
+            gone, new, change.coordination, recounted = _coordination_change(store, rule.graph, coordination)
             _apply(store, rule.graph, gone, new, change)
-            _apply(store, rule.graph, *rank_changes(store, rule.graph), change)  # a recount moves other pairs' ranks
+            moved = _pairs_to_rank(store, rule.graph, recounted, removed | added)
+            _apply(store, rule.graph, *rank_changes(store, rule.graph, moved, previous), change)  # a recount moves other pairs' ranks
         else:
             gone, new = _rule_change(store, previous, rule, removed, added)
             _apply(store, rule.graph, gone, new, change)
@@ -878,4 +880,14 @@ def _coordination_change(store: ox.Store, graph: ox.NamedNode, patch: Patch):
            if not _earlier(store, q.triple, graph)]
     unchanged = gone & {q.triple for q in new}
     new = [q for q in new if q.triple not in unchanged]
-    return gone - unchanged, new, Coordination(new, table, len(recount), len(pairs))
+    return gone - unchanged, new, Coordination(new, table, len(recount), len(pairs)), recount
+
+
+def _pairs_to_rank(store: ox.Store, graph: ox.NamedNode, recounted: set[tuple[str, str]],
+                   changes: set[ox.Triple]) -> set[tuple[str, str]] | None:
+    """The pairs whose place may have moved: those recounted, and those of a party whose kind may have
+    changed (a type of it came or went in the union). None (rank every pair) when a class hierarchy changed."""
+    if any(t.predicate == RDFS_SUB_CLASS_OF for t in changes):
+        return None
+    retyped = {t.subject.value for t in changes if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode)}
+    return recounted | pairs_of_parties(store, graph, retyped)
