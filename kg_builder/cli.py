@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -42,9 +42,6 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .pipeline.build import ShaclViolations
-        from .reason.reason import InconsistentGraph
-
         try:
             return command(*args, **kwargs)
         except InputError as exc:
@@ -55,29 +52,39 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 err.print(f"error: {problem.render()}", markup=False)
             err.print(f"{len(exc.problems)} problem(s); nothing was written", markup=False)
             raise typer.Exit(EXIT_INPUT) from None
-        except InconsistentGraph as exc:
-            for problem in exc.problems:
-                err.print(f"inconsistent: {problem.render()}", markup=False)
-            err.print(f"{len(exc.problems)} inconsistency(ies); nothing was written", markup=False)
-            raise typer.Exit(EXIT_VIOLATIONS) from None
-        except ShaclViolations as exc:
-            for violation in exc.violations:
-                err.print(f"violation: {violation.problem.render()}", markup=False)
-            err.print(f"{len(exc.violations)} SHACL violation(s); nothing was written", markup=False)
-            raise typer.Exit(EXIT_VIOLATIONS) from None
         except KeyboardInterrupt as exc:
             number = getattr(exc, "signum", signal.SIGINT)
             err.print(f"interrupted ({signal.Signals(number).name}); earlier outputs are unchanged", markup=False)
             raise typer.Exit(128 + number) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own control flow and usage errors
-        except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
-            if os.environ.get("EGKG_DEBUG"):
-                raise
-            err.print(f"internal error: {type(exc).__name__}: {exc} (set EGKG_DEBUG=1 for a traceback)", markup=False)
-            raise typer.Exit(3) from None
+        except Exception as exc:  # noqa: BLE001 - the graph's own failures, then a last resort
+            report_other_failure(exc)
 
     return wrapper
+
+
+def report_other_failure(exc: Exception) -> NoReturn:
+    """An inconsistent graph or SHACL violations as one line each (exit 1); anything else as one line (exit 3)."""
+    # Imported only now: kg_builder.pipeline.build brings in the mapper, pySHACL and networkx (over a second
+    # of start-up), which `query`, `sparql`, `export` and `serve` never use, and only a build raises these.
+    from .pipeline.build import ShaclViolations
+    from .reason.reason import InconsistentGraph
+
+    if isinstance(exc, InconsistentGraph):
+        for problem in exc.problems:
+            err.print(f"inconsistent: {problem.render()}", markup=False)
+        err.print(f"{len(exc.problems)} inconsistency(ies); nothing was written", markup=False)
+        raise typer.Exit(EXIT_VIOLATIONS) from None
+    if isinstance(exc, ShaclViolations):
+        for violation in exc.violations:
+            err.print(f"violation: {violation.problem.render()}", markup=False)
+        err.print(f"{len(exc.violations)} SHACL violation(s); nothing was written", markup=False)
+        raise typer.Exit(EXIT_VIOLATIONS) from None
+    if os.environ.get("EGKG_DEBUG"):
+        raise exc
+    err.print(f"internal error: {type(exc).__name__}: {exc} (set EGKG_DEBUG=1 for a traceback)", markup=False)
+    raise typer.Exit(3) from None
 
 
 def _progress(stage: str) -> None:
@@ -678,7 +685,14 @@ def resolve(
     from .load.yaml_lines import load_yaml_with_lines
     from .paths import ONTOLOGY_FILE
     from .rdf.vocab import load_ontology
-    from .resolve import already_known, candidates, check_known_refs, load_decisions, mentions, save_decision
+    from .resolve import (
+        already_known,
+        candidates,
+        check_known_refs,
+        load_decisions,
+        mentions,
+        save_decision,
+    )
 
     corpus = load_corpus(data, load_ontology(ONTOLOGY_FILE))
     records = [(f.display, f.record) for f in corpus.files]
@@ -802,7 +816,10 @@ def main_options(
 
 def main() -> None:
     """Console-script entry point."""
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer vendors click
+    from typer._click.exceptions import (  # typer vendors click
+        ClickException,
+        NoArgsIsHelpError,
+    )
 
     try:
         code = app(standalone_mode=False)

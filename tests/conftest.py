@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import owlready2.reasoning
 import pyoxigraph as ox
 import pytest
 
@@ -36,6 +37,41 @@ DATA = _private_copy_of_data()
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(DATA.parent, ignore_errors=True)
+
+
+class HermitAnswers:
+    """owlready2's `subprocess` module, except that HermiT's answer to an input it already classified
+    in this test process is given again instead of starting Java (8-12 s of CPU each time).
+
+    In-process builds of the same records hand HermiT byte-identical input (the ontology and curated
+    facts, sorted), and HermiT's answer is a function of that input and the command line: both are the
+    key, so any difference in what the build feeds HermiT still runs it. The first build in each pytest
+    worker and every `egkg` subprocess (kills, signals, timings) run the real Java. An inconsistent
+    graph (an error from Java) is never remembered.
+    """
+
+    HERMIT = "org.semanticweb.HermiT.cli.CommandLine"
+
+    def __init__(self, real):
+        self._real = real
+        self._answers: dict[tuple, bytes] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+    def check_output(self, command, **kwargs):
+        if self.HERMIT not in command:
+            return self._real.check_output(command, **kwargs)
+        # owlready2 passes its input file as "file:///" + the temporary file's path, new for each run.
+        inputs = [arg for arg in command if arg.startswith("file:")]
+        digest = hashlib.sha256(Path(inputs[0].removeprefix("file:///")).read_bytes()).hexdigest()
+        key = (tuple(arg for arg in command if arg not in inputs), digest)
+        if key not in self._answers:
+            self._answers[key] = self._real.check_output(command, **kwargs)
+        return self._answers[key]
+
+
+owlready2.reasoning.subprocess = HermitAnswers(owlready2.reasoning.subprocess)
 
 
 # Commands that default to the checkout's data/ or build/, and the options that point them elsewhere.

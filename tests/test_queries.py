@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from kg_builder.engines import OxigraphEngine, RdflibEngine
 from kg_builder.errors import InputError
+from kg_builder.outputs.store import with_union
+from kg_builder.pipeline.build import nquads_file
 from kg_builder.queries import QUERIES_DIR, bind, load_library
 from kg_builder.run_query import parse_params, person_resolver, run_library_query
 
@@ -19,6 +22,12 @@ SAMPLE_PARAMS = {
     "meeting": "meeting/2024-11-06-rakor-pilkada-sultra",
     "node": "participation/2024-11-06-rakor-pilkada-sultra/person-edy-suharmanto",
 }
+# The smallest article's source graph: alone, without the ontology and gazetteer that type what it
+# links to, it breaks checks the whole build passes, so the engines can be compared on rows there.
+ONE_ARTICLE = "https://w3id.org/egkg/id/graph/source/kutipopini-2024-11-13-rakor-forkopimda-kaltim"
+# rdflib evaluates MINUS as a nested loop: this check over the articles' 12,000 quads took 200 to 700 s
+# on rdflib (0.03 s on Oxigraph) to agree that there is no row. One article alone gives it rows to agree on.
+ON_ONE_ARTICLE_ONLY = {"dangling-reference-violation"}
 PAYLOADS = ['" } ; DROP ALL #', "'> } INSERT DATA { <x> <y> <z> } #", "<script>alert(1)</script>", "x\\\" . } #"]
 
 
@@ -34,6 +43,21 @@ def oxigraph(good_build) -> OxigraphEngine:
 @pytest.fixture(scope="module")
 def rdflib_engine(good_build) -> RdflibEngine:
     return RdflibEngine(good_build.out_dir / "egkg.nq")
+
+
+@pytest.fixture(scope="module")
+def one_article(good_build, tmp_path_factory) -> tuple[OxigraphEngine, RdflibEngine]:
+    """ONE_ARTICLE's quads alone, as an on-disk store (with its union) and as N-Quads for rdflib."""
+    root = tmp_path_factory.mktemp("one-article")
+    quads = [q for q in ox.parse(path=str(nquads_file(good_build.out_dir)), format=ox.RdfFormat.N_QUADS)
+             if q.graph_name.value == ONE_ARTICLE]
+    assert quads, f"no graph {ONE_ARTICLE} in the build"
+    (root / "egkg.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    store = ox.Store(str(root / "store"))
+    store.bulk_extend(with_union(quads))
+    store.flush()
+    del store
+    return OxigraphEngine(root / "store"), RdflibEngine(root / "egkg.nq")
 
 
 def test_library_has_the_required_questions():
@@ -54,16 +78,29 @@ def test_header_is_complete(name):
         assert param.description, f"{name}: describe param {param.name}"
 
 
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_every_query_gives_the_same_rows_on_oxigraph_and_rdflib(name, oxigraph, rdflib_engine):
-    query = LIBRARY[name]
+def same_rows_on_both(query, oxigraph: OxigraphEngine, rdflib_engine: RdflibEngine):
+    """The query's answer on Oxigraph, after checking that rdflib gives the same columns and rows."""
     on_oxigraph = run_library_query(oxigraph, query, sample(query))
     on_rdflib = run_library_query(rdflib_engine, query, sample(query))
     assert on_oxigraph.columns == on_rdflib.columns
     assert set(query.returns) <= set(on_oxigraph.columns)
     assert on_oxigraph.comparable() == on_rdflib.comparable()
+    return on_oxigraph
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_every_query_gives_the_same_rows_on_oxigraph_and_rdflib(name, oxigraph, rdflib_engine, one_article):
+    query = LIBRARY[name]
+    if name in ON_ONE_ARTICLE_ONLY:
+        on_oxigraph = run_library_query(oxigraph, query, sample(query))
+    else:
+        on_oxigraph = same_rows_on_both(query, oxigraph, rdflib_engine)
     if query.is_check:
         assert on_oxigraph.rows == (), f"data-quality rule {name} found {len(on_oxigraph.rows)} row(s)"
+        # On the articles both engines agree on no row at all; on one article alone some checks find rows.
+        on_one_article = same_rows_on_both(query, *one_article)
+        if name in ON_ONE_ARTICLE_ONLY:
+            assert on_one_article.rows, f"{name} finds no row in {ONE_ARTICLE} alone: the engines agree on nothing"
 
 
 def rows(engine, name, **params):
