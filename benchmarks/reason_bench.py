@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_builder.outputs.store import union_missing
-from kg_builder.pipeline.build import nquads_file
+from kg_builder.pipeline.release_files import nquads_file
 from kg_builder.reason.reason import (
     apply_rules,
     infer,

@@ -42,7 +42,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .pipeline.build import ShaclViolations
+        from .pipeline.stages import ShaclViolations
         from .reason.reason import InconsistentGraph
 
         try:
@@ -193,7 +193,7 @@ def reason(build_dir: BuildOption = BUILD_DIR) -> None:
 @reports_errors
 def validate(data: DataOption = DATA_DIR) -> None:
     """Run every check (records, references, quotes, SHACL) without writing anything."""
-    from .pipeline.build import check
+    from .pipeline.stages import check
 
     result = check(data)
     files = len(result.corpus.summaries)
@@ -520,7 +520,7 @@ def push(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Load the build into a remote SPARQL 1.1 store, one named graph at a time."""
-    from .pipeline.build import nquads_file
+    from .pipeline.release_files import nquads_file
     from .push import push as run_push
     from .remote_http import redacted
 
@@ -558,7 +558,7 @@ def export(
 
 def _refuse_build_artefact(path: Path, field: str, advice: str, also: tuple[str, ...] = ()) -> None:
     """Outputs never go onto or into what a build directory's layout uses (egkg.nq, store/, current/...)."""
-    from .pipeline.build import owning_build
+    from .pipeline.release import owning_build
 
     owner = owning_build(path, also)
     if owner:

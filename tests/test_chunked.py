@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.pipeline.build import ShaclViolations, build
+from kg_builder.pipeline.build import build
+
+from kg_builder.pipeline.stages import ShaclViolations
 
 from .conftest import give_kaltim_meeting_an_end, output_bytes, report_kaltim_meeting_a_day_early
 from .test_incremental import edit, store_quads
