@@ -43,7 +43,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .pipeline.stages import ShaclViolations
-        from .reason.reason import InconsistentGraph
+        from .reason.checks import InconsistentGraph
 
         try:
             return command(*args, **kwargs)

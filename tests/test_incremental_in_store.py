@@ -15,7 +15,8 @@ from kg_builder.pipeline.build import build
 from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest, share_path
 from kg_builder.reason import coordination
 from kg_builder.reason.coordination import RANK
-from kg_builder.reason.reason import HERMIT_MAX_QUADS, inferred_graph
+from kg_builder.reason.hermit import HERMIT_MAX_QUADS
+from kg_builder.reason.rules import inferred_graph
 
 from .test_incremental import assert_same_as_full
 

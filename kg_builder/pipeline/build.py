@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..load.corpus import record_paths
-from ..reason.reason import Inference, infer, is_inferred
+from ..reason.infer import Inference, infer
+from ..reason.rules import is_inferred
 from .changes import build_changes
 from .full import build_chunked, build_full
 from .incremental import fingerprint, plan_changes, read_manifest

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from ..load.loaded import Corpus
 from ..reason.coordination import save_participations
-from ..reason.reason import Inference, InferenceChange, is_inferred
+from ..reason.changes import InferenceChange
+from ..reason.infer import Inference
+from ..reason.rules import is_inferred
 from .incremental import CACHE_DIR, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
 
 __all__ = ["Cache"]

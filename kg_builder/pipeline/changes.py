@@ -15,7 +15,10 @@ from ..paths import ONTOLOGY_FILE
 from ..rdf.serialize import merge_nquads, merged_files
 from ..rdf.vocab import load_ontology
 from ..reason.coordination import Patch, load_participations
-from ..reason.reason import InferenceChange, hermit_fits_shares, infer, inferred_graphs, is_inferred, reason_changes
+from ..reason.changes import InferenceChange, reason_changes
+from ..reason.hermit import hermit_fits_shares
+from ..reason.infer import infer
+from ..reason.rules import inferred_graphs, is_inferred
 from ..validate.changed import changed_violations
 from .cache import Cache
 from .incremental import CACHE_DIR, Manifest, Plan, share_path, with_dependants

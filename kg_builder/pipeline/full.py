@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..rdf.serialize import merge_nquads
-from ..reason.reason import infer
+from ..reason.infer import infer
 from ..validate.violations import Violation
 from .cache import Cache
 from .chunked import build_in_chunks

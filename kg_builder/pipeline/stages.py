@@ -18,7 +18,8 @@ from ..load.loaded import Corpus
 from ..mapping import map_corpus_nquads
 from ..paths import ONTOLOGY_FILE, SHAPES_FILE
 from ..rdf.vocab import load_ontology
-from ..reason.reason import Inference, InferenceChange
+from ..reason.changes import InferenceChange
+from ..reason.infer import Inference
 from ..validate.shacl_engine import rdflib_triple
 from ..validate.violations import Violation, shacl_violations
 from .incremental import Plan
