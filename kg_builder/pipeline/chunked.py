@@ -41,7 +41,7 @@ from .incremental import (
 
 __all__ = ["ChunkedResult", "build_in_chunks"]
 
-Timer = Callable[[str], "object"]  # build._timed bound to the build's timings and progress
+Timer = Callable[[str], "object"]  # stages.timed bound to the build's timings and progress
 
 
 @dataclasses.dataclass

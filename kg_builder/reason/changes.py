@@ -88,7 +88,7 @@ def _rule_change(store: ox.Store, previous: ox.Store, rule: Rule, removed: set[o
     changes = removed | added
     seeds = SEEDS[rule.name]
     if any(t.predicate.value in STATIC_PREDICATES for t in changes):
-        raise ValueError("a static graph changed: rebuild everything")  # build.py plans a full build then
+        raise ValueError("a static graph changed: rebuild everything")  # pipeline/incremental.py plans a full build then
     read = {t for t in changes if t.predicate.value in seeds}
     if any(seeds[t.predicate.value] is None for t in read):  # the whole rule again
         held = {q.triple for p in TEMPLATES[rule.name]
