@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_builder.engines import OxigraphEngine, RdflibEngine
-from kg_builder.pipeline.build import nquads_file
+from kg_builder.pipeline.release_files import nquads_file
 from kg_builder.queries import bind, load_library
 from kg_builder.run_query import with_limit
 

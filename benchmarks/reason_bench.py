@@ -18,14 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_builder.outputs.store import union_missing
-from kg_builder.pipeline.build import nquads_file
-from kg_builder.reason.reason import (
-    apply_rules,
-    infer,
-    is_inferred,
-    load_rules,
-    run_checks,
-)
+from kg_builder.pipeline.release_files import nquads_file
+from kg_builder.reason.checks import run_checks
+from kg_builder.reason.infer import infer
+from kg_builder.reason.rules import apply_rules, is_inferred, load_rules
 
 
 def main(argv: list[str] | None = None) -> int:

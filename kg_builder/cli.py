@@ -68,8 +68,8 @@ def report_other_failure(exc: Exception) -> NoReturn:
     """An inconsistent graph or SHACL violations as one line each (exit 1); anything else as one line (exit 3)."""
     # Imported only now: kg_builder.pipeline.build brings in the mapper, pySHACL and networkx (over a second
     # of start-up), which `query`, `sparql`, `export` and `serve` never use, and only a build raises these.
-    from .pipeline.build import ShaclViolations
-    from .reason.reason import InconsistentGraph
+    from .pipeline.stages import ShaclViolations
+    from .reason.checks import InconsistentGraph
 
     if isinstance(exc, InconsistentGraph):
         for problem in exc.problems:
@@ -200,7 +200,7 @@ def reason(build_dir: BuildOption = BUILD_DIR) -> None:
 @reports_errors
 def validate(data: DataOption = DATA_DIR) -> None:
     """Run every check (records, references, quotes, SHACL) without writing anything."""
-    from .pipeline.build import check
+    from .pipeline.stages import check
 
     result = check(data)
     files = len(result.corpus.summaries)
@@ -527,7 +527,7 @@ def push(
     build_dir: BuildOption = BUILD_DIR,
 ) -> None:
     """Load the build into a remote SPARQL 1.1 store, one named graph at a time."""
-    from .pipeline.build import nquads_file
+    from .pipeline.release_files import nquads_file
     from .push import push as run_push
     from .remote_http import redacted
 
@@ -565,7 +565,7 @@ def export(
 
 def _refuse_build_artefact(path: Path, field: str, advice: str, also: tuple[str, ...] = ()) -> None:
     """Outputs never go onto or into what a build directory's layout uses (egkg.nq, store/, current/...)."""
-    from .pipeline.build import owning_build
+    from .pipeline.release import owning_build
 
     owner = owning_build(path, also)
     if owner:

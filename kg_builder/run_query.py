@@ -84,7 +84,7 @@ def make_engine(
     if engine == "oxigraph":
         return OxigraphEngine(build_dir / "store", time_limit=timeout)
     if engine == "rdflib":
-        from .pipeline.build import nquads_file  # merged from the shares first when an incremental build left it to be
+        from .pipeline.release_files import nquads_file  # merged from the shares first when an incremental build left it to be
 
         return RdflibEngine(nquads_file(build_dir), time_limit=timeout)
     raise InputError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}", field="--engine")

@@ -19,7 +19,8 @@ from kg_builder.engines import OxigraphEngine
 from kg_builder.network import fetch_participations
 from kg_builder.outputs.export import trig_pieces
 from kg_builder.paths import DATA_DIR
-from kg_builder.pipeline.build import build, nquads_file
+from kg_builder.pipeline.build import build
+from kg_builder.pipeline.release_files import nquads_file
 
 EGKG = Path(sys.executable).parent / "egkg"
 

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.outputs.store import with_union
-from kg_builder.pipeline.build import build, check
+from kg_builder.pipeline.build import build
+from kg_builder.pipeline.stages import check
 from kg_builder.rdf.serialize import to_oxigraph
 
 from .test_incremental import edit, store_quads

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg_builder.pipeline.build import ShaclViolations, build
+from kg_builder.pipeline.build import build
+
+from kg_builder.pipeline.stages import ShaclViolations
 
 from .conftest import give_kaltim_meeting_an_end, output_bytes, report_kaltim_meeting_a_day_early
 from .test_incremental import edit, store_quads
@@ -23,7 +25,7 @@ def test_chunks_of_two_files_give_the_same_outputs(data_copy: Path, tmp_path: Pa
 
 
 def test_past_hermits_limit_chunks_reason_in_the_store_like_a_whole_build(data_copy: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("kg_builder.reason.reason.HERMIT_MAX_QUADS", 100)  # the five articles are ~8,600 quads
+    monkeypatch.setattr("kg_builder.reason.hermit.HERMIT_MAX_QUADS", 100)  # the five articles are ~8,600 quads
     whole = build(data_copy, tmp_path / "whole", reason=True, incremental=False)
     chunked = build(data_copy, tmp_path / "chunked", reason=True, incremental=False, chunk_files=2)
     assert "HermiT skipped" in whole.inference.skipped and "HermiT" not in whole.inference.timings

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg_builder.paths import SHAPES_FILE
-from kg_builder.pipeline.build import ShaclViolations, build
+from kg_builder.pipeline.build import build
+from kg_builder.pipeline.stages import ShaclViolations
 from kg_builder.validate.chunked import ChunkedValidation
 from kg_builder.validate.violations import Violation, shacl_violations
 

@@ -27,7 +27,7 @@ from kg_builder.reason.coordination import (
     Patch,
     ranks,
 )
-from kg_builder.reason.reason import apply_rules, is_inferred, load_rules
+from kg_builder.reason.rules import apply_rules, is_inferred, load_rules
 from kg_builder.run_query import run_library_query, with_limit
 
 LIBRARY = load_library()

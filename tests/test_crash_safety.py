@@ -282,7 +282,7 @@ import os, shutil, signal, sys, traceback
 from pathlib import Path
 
 import pyoxigraph as ox
-from kg_builder.pipeline.build import write_outputs
+from kg_builder.pipeline.release_files import write_outputs
 
 out = os.path.abspath(sys.argv[1])
 quads = list(ox.parse(path=sys.argv[2], format=ox.RdfFormat.N_QUADS))

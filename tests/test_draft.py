@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg_builder.pipeline.build import check
+from kg_builder.pipeline.stages import check
 from kg_builder.draft import draft_article
 from kg_builder.draft.figures import find_figures, parse_number
 from kg_builder.errors import InputError

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from kg_builder.reason.reason import inferred_graphs
+from kg_builder.reason.rules import inferred_graphs
 
 from .conftest import EGKG
 

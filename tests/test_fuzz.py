@@ -21,7 +21,7 @@ from kg_builder.load.corpus import load_corpus
 from kg_builder.load.evidence import MIN_QUOTE_CHARS, normalise, pins_a_place
 from kg_builder.load.models import RecordFile
 from kg_builder.paths import ONTOLOGY_FILE
-from kg_builder.pipeline.build import ShaclViolations, check
+from kg_builder.pipeline.stages import ShaclViolations, check
 from kg_builder.rdf.vocab import load_ontology
 
 from .conftest import DATA

@@ -8,7 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg_builder.pipeline.build import ShaclViolations, build
+from kg_builder.pipeline.build import build
+
+from kg_builder.pipeline.stages import ShaclViolations
 from kg_builder.errors import InputErrors
 
 from .conftest import give_kaltim_meeting_an_end, output_bytes, report_kaltim_meeting_a_day_early

@@ -10,12 +10,13 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.paths import PROJECT_ROOT
-from kg_builder.pipeline import build as build_module
+from kg_builder.pipeline import changes as changes_module
 from kg_builder.pipeline.build import build
-from kg_builder.pipeline.incremental import CACHE_DIR, share_path
+from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest, share_path
 from kg_builder.reason import coordination
 from kg_builder.reason.coordination import RANK
-from kg_builder.reason.reason import HERMIT_MAX_QUADS, inferred_graph
+from kg_builder.reason.hermit import HERMIT_MAX_QUADS
+from kg_builder.reason.rules import inferred_graph
 
 from .test_incremental import assert_same_as_full
 
@@ -127,14 +128,14 @@ def test_an_edit_reads_the_other_files_origins_only_for_a_problem(generated, tmp
     out = tmp_path / "build"
     build(generated, out, reason=True)
     read = []
-    cached_origins = build_module._cached_origins
-    monkeypatch.setattr(build_module, "_cached_origins", lambda *args: read.append(args) or cached_origins(*args))
+    cached_origins = changes_module._cached_origins
+    monkeypatch.setattr(changes_module, "_cached_origins", lambda *args: read.append(args) or cached_origins(*args))
     edited_meeting(generated)
     again = build(generated, out, reason=True)
     assert again.inference_change is not None and read == []  # no problem, so no unchanged file's origins
     # A node only an unchanged file describes is still found, in that file, when a message asks.
-    lazy = build_module._LazyOrigins({}, lambda: cached_origins(*args))
-    args = (out / "current", build_module.read_manifest(out / "current"), again.changes)
+    lazy = changes_module._LazyOrigins({}, lambda: cached_origins(*args))
+    args = (out / "current", read_manifest(out / "current"), again.changes)
     origins = cached_origins(*args)
     node = next(iter(origins))
     assert node in lazy and lazy[node] == origins[node]
@@ -143,7 +144,7 @@ def test_an_edit_reads_the_other_files_origins_only_for_a_problem(generated, tmp
 def coordination_parts(out: Path) -> dict[str, int]:
     """Each part of rule 40's share (by share key) and the inode of its file: a linked part keeps it."""
     release = out / "current"
-    shares = build_module.read_manifest(release).shares()
+    shares = read_manifest(release).shares()
     return {key: share_path(release / CACHE_DIR, block).stat().st_ino
             for key, block in shares.items() if key.startswith(inferred_graph("40-coordination").value + " ")}
 

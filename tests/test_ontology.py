@@ -12,7 +12,7 @@ from kg_builder.draft.knowledge import KNOWLEDGE_DIR
 from kg_builder.paths import ONTOLOGY_FILE
 from kg_builder.rdf.namespace import EGKG
 from kg_builder.rdf.vocab import load_ontology, load_vocabulary
-from kg_builder.reason.reason import hermit_consistency
+from kg_builder.reason.hermit import hermit_consistency
 
 NS = str(EGKG)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg_builder.outputs.export import export_rdf
-from kg_builder.pipeline.build import build, nquads_file, reason_again
+from kg_builder.pipeline.build import build, reason_again
+from kg_builder.pipeline.release_files import nquads_file
 
 from .test_incremental import edit
 
@@ -67,7 +68,7 @@ def test_an_edit_rewrites_its_share_and_links_the_others(data_copy, tmp_path):
 
 
 def test_a_large_incremental_build_leaves_egkg_nq_to_its_first_reader(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("kg_builder.pipeline.build.WHOLE_NQUADS_MAX", 0)  # the five articles as if they were 10,000
+    monkeypatch.setattr("kg_builder.pipeline.release_files.WHOLE_NQUADS_MAX", 0)  # the five articles as if they were 10,000
     out = tmp_path / "build"
     build(data_copy, out, reason=False, chunk_files=2)
     edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
@@ -101,7 +102,7 @@ def test_an_older_builds_trig_link_is_removed(data_copy, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["nq", "trig"])
 def test_export_of_a_large_incremental_build(data_copy, tmp_path, fmt, monkeypatch):
-    monkeypatch.setattr("kg_builder.pipeline.build.WHOLE_NQUADS_MAX", 0)
+    monkeypatch.setattr("kg_builder.pipeline.release_files.WHOLE_NQUADS_MAX", 0)
     out = tmp_path / "build"
     build(data_copy, out, reason=False, chunk_files=2)
     edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")

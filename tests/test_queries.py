@@ -8,7 +8,7 @@ import pytest
 from kg_builder.engines import OxigraphEngine, RdflibEngine
 from kg_builder.errors import InputError
 from kg_builder.outputs.store import with_union
-from kg_builder.pipeline.build import nquads_file
+from kg_builder.pipeline.release_files import nquads_file
 from kg_builder.queries import QUERIES_DIR, bind, load_library
 from kg_builder.run_query import parse_params, person_resolver, run_library_query
 

@@ -1,4 +1,4 @@
-"""Incremental reasoning (reason.reason_changes) concludes what reasoning over the whole edited graph concludes."""
+"""Incremental reasoning (reason.changes.reason_changes) concludes what reasoning over the whole edited graph concludes."""
 
 from __future__ import annotations
 
@@ -8,19 +8,12 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.outputs.store import create_store, patch_store
+from kg_builder.reason.changes import reason_changes
+from kg_builder.reason.checks import CHECKS_DIR, InconsistentGraph
 from kg_builder.reason.coordination import Patch
-from kg_builder.reason.reason import (
-    CHECKS_DIR,
-    CONCLUDED_LAST,
-    SEEDS,
-    STATIC_PREDICATES,
-    TEMPLATES,
-    InconsistentGraph,
-    infer_in_store,
-    is_inferred,
-    load_rules,
-    reason_changes,
-)
+from kg_builder.reason.infer import infer_in_store
+from kg_builder.reason.rules import CONCLUDED_LAST, is_inferred, load_rules
+from kg_builder.reason.seeds import SEEDS, STATIC_PREDICATES, TEMPLATES
 
 EGKG = "https://w3id.org/egkg/ontology#"
 ID = "https://w3id.org/egkg/id/"

@@ -7,14 +7,9 @@ import pytest
 
 from kg_builder.outputs.store import with_union
 from kg_builder.queries import parse_query_file
-from kg_builder.reason.reason import (
-    CHECKS_DIR,
-    infer,
-    infer_in_store,
-    is_inferred,
-    load_rules,
-    run_checks,
-)
+from kg_builder.reason.checks import CHECKS_DIR, run_checks
+from kg_builder.reason.infer import infer, infer_in_store
+from kg_builder.reason.rules import is_inferred, load_rules
 
 ID = "https://w3id.org/egkg/id/"
 EGKG = "https://w3id.org/egkg/ontology#"

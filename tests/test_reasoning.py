@@ -8,7 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.pipeline.build import build
-from kg_builder.reason.reason import HERMIT_GRAPH, INFERRED_PREFIX, InconsistentGraph, apply_rules, infer, is_inferred, load_rules
+from kg_builder.reason.checks import InconsistentGraph
+from kg_builder.reason.infer import infer
+from kg_builder.reason.rules import HERMIT_GRAPH, INFERRED_PREFIX, apply_rules, is_inferred, load_rules
 from kg_builder.outputs.store import create_store
 
 from .conftest import DATA, give_kaltim_meeting_an_end, report_kaltim_meeting_a_day_early, run_egkg, tree_digest

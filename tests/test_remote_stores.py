@@ -15,7 +15,7 @@ import pytest
 from kg_builder.engines import OxigraphEngine, RemoteEngine
 from kg_builder.errors import InputError
 from kg_builder.queries import load_library
-from kg_builder.reason.reason import inferred_graphs
+from kg_builder.reason.rules import inferred_graphs
 from kg_builder.run_query import run_library_query
 
 from .conftest import run_egkg, source_quads

@@ -85,8 +85,8 @@ def jsonld_context() -> dict:
 
 def export_rdf(build_dir: Path, fmt: str, target: Path) -> None:
     """Export the build in `fmt` to `target` (atomically)."""
-    from ..pipeline.build import (
-        nquads_file,  # build imports records, which write through this module: import late
+    from ..pipeline.release_files import (
+        nquads_file,  # the pipeline imports records, which write through this module: import late
     )
 
     nquads = nquads_file(build_dir)
@@ -115,7 +115,7 @@ def trig_pieces(build_dir: Path, nquads: Path) -> Iterator[bytes]:
 
     From the build's per-graph shares when it keeps them; else the whole N-Quads are read at once.
     """
-    from ..pipeline.build import graph_shares  # see export_rdf
+    from ..pipeline.release_files import graph_shares  # see export_rdf
 
     shares = graph_shares(build_dir)
     yield trig_document([])

@@ -26,7 +26,8 @@ from ..paths import ONTOLOGY_FILE
 from ..rdf.serialize import lines_by_graph, merged_files, to_nquads
 from ..rdf.vocab import load_ontology
 from ..reason.coordination import save_participations
-from ..reason.reason import Inference, hermit_fits, infer_in_store
+from ..reason.hermit import hermit_fits
+from ..reason.infer import Inference, infer_in_store
 from ..validate.chunked import ChunkedValidation
 from ..validate.violations import Violation
 from .incremental import (
@@ -40,7 +41,7 @@ from .incremental import (
 
 __all__ = ["ChunkedResult", "build_in_chunks"]
 
-Timer = Callable[[str], "object"]  # build._timed bound to the build's timings and progress
+Timer = Callable[[str], "object"]  # stages.timed bound to the build's timings and progress
 
 
 @dataclasses.dataclass

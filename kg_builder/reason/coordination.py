@@ -140,7 +140,7 @@ def participations_in(store: ox.Store, graphs: Iterable[str] | None = None) -> P
 
 
 def _named_quads(store: ox.Store, predicate: ox.NamedNode, graphs: set[str] | None):
-    from .reason import is_inferred  # reason imports this module
+    from .rules import is_inferred  # rules imports this module
 
     if graphs is None:
         for quad in store.quads_for_pattern(None, predicate, None, None):

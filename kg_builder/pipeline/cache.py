@@ -1,0 +1,68 @@
+"""A release's cache/: the manifest, one share of egkg.nq per graph and one origins map per source graph."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ..load.loaded import Corpus
+from ..reason.coordination import save_participations
+from ..reason.changes import InferenceChange
+from ..reason.infer import Inference
+from ..reason.rules import is_inferred
+from .incremental import CACHE_DIR, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
+
+__all__ = ["Cache"]
+
+class Cache:
+    """Writes a release's cache/: the manifest, one share of egkg.nq per graph and one origins map per source graph."""
+
+    def __init__(self, manifest: Manifest, corpus: Corpus, origins: dict, data_dir: Path,
+                 previous: tuple[Path, Manifest, Plan] | None = None, inference: Inference | None = None):
+        self.inference = inference  # its coordination table is kept for the next build to patch
+        self.changed_inference: InferenceChange | None = None  # set when only what changed was reasoned, in the store
+        self.manifest = manifest
+        self.corpus = corpus
+        self.origins = origins
+        self.data_dir = data_dir
+        self.previous = previous
+
+    def write(self, release: Path, groups: dict[str, list[str]]) -> None:
+        """Save the shares of the graphs in `groups` and carry the unchanged ones over as hard links."""
+        cache = release / CACHE_DIR
+        cache.mkdir()
+        if self.previous is not None:
+            old_release, old_manifest, plan = self.previous
+            old_cache = old_release / CACHE_DIR
+            self.manifest.files.update(plan.unchanged)
+            self.manifest.static_blocks = dict(old_manifest.static_blocks)
+            for name in [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values()):
+                for path in (share_path(old_cache, name), old_cache / f"{name}.origins"):
+                    if path.exists():
+                        _link_or_copy(path, cache / path.name)
+        summaries = {s.name: s for s in self.corpus.summaries}
+        save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
+        graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
+        written = write_shares(cache, groups)
+        self.manifest.inferred_blocks = {graph: name for graph, name in written.items() if is_inferred(graph)}
+        if self.changed_inference is not None and self.previous is not None:
+            # Reasoned in the store: the inferred graphs the change left alone keep their shares.
+            old_release, old_manifest, _ = self.previous
+            for graph, name in old_manifest.inferred_blocks.items():
+                if graph not in written:
+                    _link_or_copy(share_path(old_release / CACHE_DIR, name), share_path(cache, name))
+                    self.manifest.inferred_blocks[graph] = name
+        self.manifest.static_blocks |= {graph: name for graph, name in written.items()
+                                        if graph not in graphs_of_files and not is_inferred(graph)}
+        concluded = self.changed_inference or self.inference
+        if concluded is not None and concluded.coordination is not None:
+            save_participations(cache, concluded.coordination.table)
+        write_manifest(release, self.manifest)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)  # blocks never change once written, so releases can share them
+    except OSError:
+        shutil.copyfile(source, target)

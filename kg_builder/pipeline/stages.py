@@ -1,0 +1,102 @@
+"""The stages every build strategy shares: their timing, the check stage (load, map, SHACL) and the result type."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from ..errors import InputError, InputErrors, Problem
+from ..load.corpus import load_corpus
+from ..load.loaded import Corpus
+from ..mapping import map_corpus_nquads
+from ..paths import ONTOLOGY_FILE, SHAPES_FILE
+from ..rdf.vocab import load_ontology
+from ..reason.changes import InferenceChange
+from ..reason.infer import Inference
+from ..validate.shacl_engine import rdflib_triple
+from ..validate.violations import Violation, shacl_violations
+from .incremental import Plan
+
+__all__ = ["BuildResult", "Progress", "ShaclViolations", "check", "problems_of", "quiet", "timed"]
+
+Progress = Callable[[str], None]
+
+
+class ShaclViolations(Exception):
+    """The graph does not conform to ontology/shapes.ttl."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__("\n".join(v.problem.render() for v in violations))
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how long each stage took."""
+
+    corpus: Corpus
+    nquads: bytes = b""  # the mapped graphs as sorted N-Quads (after an incremental build: the changed files' and static ones)
+    origins: dict = field(default_factory=dict)
+    quads: list[ox.Quad] = field(default_factory=list)  # empty after an incremental build (not re-read)
+    timings: dict[str, float] = field(default_factory=dict)
+    out_dir: Path | None = None
+    inference: Inference | None = None
+    changes: Plan | None = None  # set when only changed record files were redone
+    quad_count: int | None = None  # set when the quads were streamed, not kept (chunked builds)
+    inference_change: InferenceChange | None = None  # set when an incremental build reasoned only what changed
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The mapped graphs as an rdflib Dataset, made only when asked: the build itself never needs one.
+
+        Made from Oxigraph's quads, not rdflib's parser, which would relabel the ontology's blank nodes.
+        """
+        dataset = Dataset()
+        graphs: dict[str, Graph] = {}
+        for quad in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS):
+            name = quad.graph_name.value
+            graph = graphs.get(name) or graphs.setdefault(name, dataset.graph(URIRef(name)))
+            graph.add(rdflib_triple(quad))
+        return dataset
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def check(data_dir: Path, progress: Progress = quiet, timings: dict[str, float] | None = None) -> BuildResult:
+    """Load, check, map and validate the records; raise InputErrors or ShaclViolations."""
+    timings = {} if timings is None else timings
+    with timed(timings, "load records", progress):
+        ontology = load_ontology(ONTOLOGY_FILE)
+        corpus = load_corpus(data_dir, ontology, timings=timings)
+    timings["load records"] -= timings.get("evidence check", 0.0)  # reported as its own stage
+    with timed(timings, "map to RDF", progress):
+        lines, origins = map_corpus_nquads(corpus, ontology)
+        nquads = "".join(lines).encode()
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # for reasoning and TriG
+    with timed(timings, "SHACL", progress):
+        violations = shacl_violations(nquads, SHAPES_FILE, origins)  # the Rust engine reads the text as it is
+    if violations:
+        raise ShaclViolations(violations)
+    return BuildResult(corpus=corpus, nquads=nquads, origins=origins, timings=timings, quads=quads)
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str, progress: Progress, *, add: bool = False) -> Iterator[None]:
+    progress(stage)
+    start = time.perf_counter()
+    yield
+    timings[stage] = (timings.get(stage, 0.0) if add else 0.0) + time.perf_counter() - start
+
+
+def problems_of(exc: InputError | InputErrors) -> list[Problem]:
+    """The problems an input exception carries, as a list."""
+    return [exc.problem] if isinstance(exc, InputError) else exc.problems
