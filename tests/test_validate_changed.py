@@ -46,8 +46,11 @@ def test_the_neighbourhood_asks_the_store_once_per_node_not_once_per_fact(tmp_pa
     monkeypatch.setattr(changed, "open_store", lambda path: store)
     found = _neighbourhood(tmp_path / "store", [ELECTION.value], [], {f"{ID}graph/source/old-0"})
     assert len(found) == 39 + 39  # the other sources' evidence links and the evidence nodes' types
-    # One read of the election, one of each of the 39 evidence nodes' types; asking again per fact made 78 more.
-    assert store.lookups == 1 + 39
+    # The election's facts once from the default graph and once from the skipped source, one more
+    # lookup for the fact that source states (no other does), one per evidence node for its types.
+    # Reading every fact's graphs again made 119; reading each node across all graphs repeats a fact
+    # once per source that states it (5,800 times for an election at M).
+    assert store.lookups == 2 + 1 + 39
 
 
 def test_only_the_edited_nodes_are_validated_not_the_neighbours_read_for_their_types(tmp_path, monkeypatch):
