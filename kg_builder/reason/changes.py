@@ -210,9 +210,10 @@ def _coordination_change(store: ox.Store, graph: ox.NamedNode, patch: Patch):
     fresh = participations_in(store, patch.changed)
     table = Participations({g: rows for g, rows in patch.previous.by_graph.items() if g not in patch.changed}
                            | fresh.by_graph)
-    before, after = patch.previous.parties_by_meeting(), table.parties_by_meeting()
+    touched = patch.touched_meetings(fresh)
+    before, after = patch.previous.parties_at(touched), table.parties_at(touched)  # not every meeting's
     recount = set()
-    for meeting in patch._touched_meetings(fresh):
+    for meeting in touched:
         ordered = sorted(before.get(meeting, set()) | after.get(meeting, set()))
         recount.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
     gone = set()

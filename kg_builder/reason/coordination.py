@@ -460,7 +460,7 @@ class Patch:
         fresh = participations_in(store, self.changed)
         table = Participations(
             {g: rows for g, rows in self.previous.by_graph.items() if g not in self.changed} | fresh.by_graph)
-        touched = self._touched_meetings(fresh)
+        touched = self.touched_meetings(fresh)
         before, after = self.previous.parties_at(touched), table.parties_at(touched)
         recount = set()
         for meeting in touched:
@@ -471,7 +471,7 @@ class Patch:
         pairs = kept + list(recounted.values())
         return Coordination(coordination_quads(pairs, graph, store), table, len(recount), len(pairs))
 
-    def _touched_meetings(self, fresh: Participations) -> set[str]:
+    def touched_meetings(self, fresh: Participations) -> set[str]:
         """Meetings whose parties or dates a changed source gave before or gives now."""
         touched = set()
         for rows in [*(self.previous.by_graph.get(g) for g in self.changed), *fresh.by_graph.values()]:
