@@ -37,6 +37,11 @@ def answer(engine: OxigraphEngine, query, params: dict) -> list[tuple[str, ...]]
     return [tuple("" if t is None else t.comparable() for t in row) for row in table.rows]
 
 
+def order_by(text: str) -> str:
+    """The query's ORDER BY clause."""
+    return text[text.rindex("ORDER BY"):].strip()
+
+
 def parameter_sets(engine: OxigraphEngine, name: str) -> list[dict]:
     """The query's defaults, then each optional or required IRI parameter bound to every node it can name."""
     query = LIBRARY[name]
@@ -55,9 +60,12 @@ def parameter_sets(engine: OxigraphEngine, name: str) -> list[dict]:
 def test_rewritten_query_answers_as_before(name, corpus, request):
     engine = OxigraphEngine(request.getfixturevalue(corpus).out_dir / "store")
     assert LIBRARY[name].text != BEFORE[name].text, "nothing was rewritten"
+    # The same ORDER BY, so comparing the rows as sorted lists loses only the order among ties,
+    # which SPARQL leaves to the engine and a new join order may change.
+    assert order_by(LIBRARY[name].text) == order_by(BEFORE[name].text)
     answered = 0
     for params in parameter_sets(engine, name):
         old = answer(engine, BEFORE[name], params)
-        assert answer(engine, LIBRARY[name], params) == old, params
+        assert sorted(answer(engine, LIBRARY[name], params)) == sorted(old), params
         answered += bool(old)
     assert answered  # some parameter set has rows: the comparison is not between two empty answers
