@@ -109,8 +109,12 @@ def _merge_shares(release: Path) -> Path:
                          file=release / NQUADS)
     shares = manifest.shares()
     paths = [share_path(release / CACHE_DIR, shares[graph]) for graph in sorted(shares)]
-    target = release / NQUADS
-    partial = release / f".{NQUADS}.{os.getpid()}.{threading.get_ident()}"
+    return _merge_into(release / NQUADS, paths, release)
+
+
+def _merge_into(target: Path, paths: list[Path], release: Path) -> Path:
+    """The sorted merge of `paths` written to `target` atomically: readers may race to merge it."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         with partial.open("wb") as out:
             out.writelines(merged_files(paths, release))
@@ -165,11 +169,5 @@ def _merged_parts(release: Path, graph: str, paths: list[Path]) -> Path:
     """One file of a graph whose share is cut into parts, merged when first asked (atomically: readers may race)."""
     target = share_path(release / CACHE_DIR, block_name(graph))
     if not target.is_file():
-        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            with partial.open("wb") as out:
-                out.writelines(merged_files(paths, release))
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+        _merge_into(target, paths, release)
     return target
