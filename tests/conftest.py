@@ -18,7 +18,7 @@ import pytest
 from kg_builder.engines import OxigraphEngine
 from kg_builder.network import fetch_participations
 from kg_builder.outputs.export import trig_pieces
-from kg_builder.paths import DATA_DIR
+from kg_builder.paths import DATA_DIR, PROJECT_ROOT
 from kg_builder.pipeline.build import build
 from kg_builder.pipeline.release_files import nquads_file
 
@@ -202,3 +202,13 @@ def endpoint(good_build):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     assert process.returncode is not None
+
+
+@pytest.fixture(scope="session")
+def generated_build(tmp_path_factory: pytest.TempPathFactory):
+    """A generated XS corpus (20 meetings), built with reasoning: the shape of the benchmarks' data.
+    Read only: tests that edit a corpus generate their own."""
+    root = tmp_path_factory.mktemp("xs")
+    subprocess.run([sys.executable, "-m", "benchmarks.generate", "--scale", "XS", "--seed", "1", "--out",
+                    str(root / "data"), "--quiet"], check=True, cwd=PROJECT_ROOT, timeout=300)
+    return build(root / "data", root / "build")

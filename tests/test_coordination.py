@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +12,6 @@ import pytest
 
 from kg_builder.engines import OxigraphEngine
 from kg_builder.outputs.store import with_union
-from kg_builder.paths import PROJECT_ROOT
 from kg_builder.pipeline.build import build
 from kg_builder.queries import bind, load_library, parse_query_file
 from kg_builder.reason.coordination import (
@@ -39,14 +36,6 @@ PREFIX egkg: <https://w3id.org/egkg/ontology#>
 SELECT DISTINCT ?person WHERE { ?p egkg:participant ?person . ?person a egkg:Person } ORDER BY ?person
 """
 
-
-@pytest.fixture(scope="module")
-def generated_build(tmp_path_factory: pytest.TempPathFactory):
-    """A generated XS corpus (20 meetings), built with reasoning: the shape of the benchmarks' data."""
-    root = tmp_path_factory.mktemp("xs")
-    subprocess.run([sys.executable, "-m", "benchmarks.generate", "--scale", "XS", "--seed", "1", "--out",
-                    str(root / "data"), "--quiet"], check=True, cwd=PROJECT_ROOT, timeout=300)
-    return build(root / "data", root / "build")
 
 
 def curated_store(result) -> ox.Store:

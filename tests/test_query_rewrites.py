@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kg_builder.engines import OxigraphEngine
-from kg_builder.paths import PROJECT_ROOT
-from kg_builder.pipeline.build import build
 from kg_builder.queries import bind, load_library, parse_query_file
 
 LIBRARY = load_library()
@@ -21,14 +17,6 @@ NODES = """PREFIX egkg: <https://w3id.org/egkg/ontology#>
 SELECT DISTINCT ?node WHERE { ?node a ?class } ORDER BY ?node"""
 PARAM_CLASSES = {"meeting": "Meeting", "post": "Post", "election": "Election"}
 
-
-@pytest.fixture(scope="module")
-def generated_build(tmp_path_factory: pytest.TempPathFactory):
-    """A generated XS corpus (20 meetings), built with reasoning: the shape of the benchmarks' data."""
-    root = tmp_path_factory.mktemp("xs")
-    subprocess.run([sys.executable, "-m", "benchmarks.generate", "--scale", "XS", "--seed", "1", "--out",
-                    str(root / "data"), "--quiet"], check=True, cwd=PROJECT_ROOT, timeout=300)
-    return build(root / "data", root / "build")
 
 
 def answer(engine: OxigraphEngine, query, params: dict) -> list[tuple[str, ...]]:
