@@ -1,0 +1,57 @@
+"""The benchmark's Virtuoso step: a bulk load of a tiny build, the library there, the same rows as the embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.run import Results, _virtuoso_row
+
+from .servers import virtuoso_available
+
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_virtuoso = pytest.mark.skipif(
+    not virtuoso_available() and os.environ.get("EGKG_SKIP_VIRTUOSO") == "1",
+    reason="EGKG_SKIP_VIRTUOSO=1 and no virtuoso-t (make test installs it)",
+)
+
+
+@needs_virtuoso
+def test_virtuoso_step_loads_every_quad_and_answers_like_the_embedded_store(tmp_path: Path):
+    command = [sys.executable, "-m", "benchmarks.run", "--scale", "XS", "--meetings", "4", "--work", str(tmp_path),
+               "--reps", "1", "--only", "build,virtuoso", "--virtuoso", "yes"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((tmp_path / "results-XS-1-4.json").read_text())
+    load = results["virtuoso_load"]
+    assert load["quads"] == load["input_quads"] == results["build"]["counts"]["quads"]
+    assert load["peak_rss"] > 0
+    oxigraph, virtuoso = results["queries_oxigraph"], results["queries_virtuoso"]
+    assert set(virtuoso) == set(oxigraph) and len(virtuoso) > 20  # the whole library
+    for name, there in virtuoso.items():
+        assert there["digests"] == oxigraph[name]["digests"], name
+        assert there["rows"] == oxigraph[name]["rows"], name
+    assert oxigraph["who-coordinated-with-whom"]["rows"] > 0  # a question with answers was compared
+    rows = [row for row in results["rows"] if row["area"] == "virtuoso"]
+    assert rows[0]["what"] == "load" and {row["verdict"] for row in rows} == {"met"}
+    assert "| virtuoso | who-coordinated-with |" in (tmp_path / "results-XS-1-4.md").read_text()
+    # The instance was stopped: its pid file is gone.
+    assert not (tmp_path / "XS-1-4" / "virtuoso" / "virtuoso.pid").exists()
+
+
+def test_a_query_whose_rows_differ_on_virtuoso_is_flagged():
+    results = Results("XS")
+    here = {"p50": 0.010, "p95": 0.012, "rows": 3, "digests": ["a", "b"]}
+    _virtuoso_row("same", {"p50": 0.020, "p95": 0.030, "rows": 3, "digests": ["a", "b"]}, here, results)
+    _virtuoso_row("differs", {"p50": 0.020, "p95": 0.030, "rows": 4, "digests": ["a", "c"]}, here, results)
+    _virtuoso_row("cut", {"error": "cut off at 120 s"}, here, results)
+    same, differs, cut = results.rows
+    assert same.verdict == "met" and "oxigraph p50 10.0 ms = 2.0x" in same.detail
+    assert differs.verdict == "missed" and "DIFFERENT ROWS" in differs.detail and "(oxigraph 3)" in differs.detail
+    assert cut.verdict == "missed" and cut.value == "failed" and "cut off" in cut.detail
