@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -56,14 +57,46 @@ def buffers_for(files: list[Path]) -> int:
     return max(MIN_BUFFERS, min(size, quarter) // PAGE)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Server:
-    """A running instance: its database directory, ports and process id."""
+    """A running instance: its database directory, ports, process id and start environment."""
 
     directory: Path
     http: int
     sql: int
-    pid: int
+    env: dict[str, str]
+    pid: int = 0
+    peak: int = 0  # the highest VmHWM of the instances restarted away
+
+    def start(self) -> None:
+        """Start virtuoso-t on the database in `directory` (a new one when the directory is empty)."""
+        started = subprocess.run(["bash", str(SCRIPT), "start", str(self.directory), str(self.http), str(self.sql)],
+                                 capture_output=True, text=True, timeout=300, env=self.env)
+        if started.returncode != 0:
+            raise RuntimeError(f"virtuoso did not start: {started.stderr.strip()[-1500:]}")
+        self.pid = int(started.stdout.split()[-1])
+
+    def restart(self) -> float:
+        """Kill the instance and start it again on the same database; seconds taken.
+
+        For a query its client gave up on, which the server would go on running. SIGKILL, not the
+        script's stop: its checkpoint and SIGTERM wait for that query. Safe here because the load
+        ended with a checkpoint and the queries since only read.
+        """
+        started = time.perf_counter()
+        self.peak = max(self.peak, self.peak_rss() or 0)
+        os.kill(self.pid, signal.SIGKILL)
+        while Path(f"/proc/{self.pid}").exists() and "Z" not in _state(self.pid):
+            time.sleep(0.1)
+        for attempt in range(5):  # one trial restart found its port still taken for a moment
+            try:
+                self.start()
+                break
+            except RuntimeError:
+                if attempt == 4:
+                    raise
+                time.sleep(2)
+        return time.perf_counter() - started
 
     @property
     def endpoint(self) -> str:
@@ -81,15 +114,24 @@ class Server:
         return done.stdout
 
     def peak_rss(self) -> int | None:
-        """virtuoso-t's peak resident set so far (VmHWM), in bytes; None when unreadable."""
+        """virtuoso-t's peak resident set (VmHWM) in bytes, over restarts too; None when unreadable."""
         try:
             status = Path(f"/proc/{self.pid}/status").read_text()
         except OSError:
-            return None
+            return self.peak or None
         for line in status.splitlines():
             if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-        return None
+                return max(self.peak, int(line.split()[1]) * 1024)
+        return self.peak or None
+
+
+def _state(pid: int) -> str:
+    """The State: line of a process ("" once it is gone)."""
+    try:
+        return next((line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                     if line.startswith("State:")), "")
+    except OSError:
+        return ""
 
 
 def _free_port() -> int:
@@ -107,11 +149,9 @@ def server(directory: Path, buffers: int, readable: list[Path]) -> Iterator[Serv
     env = os.environ | {"VIRTUOSO_BUFFERS": str(buffers),
                         "VIRTUOSO_DIRS_ALLOWED": ", ".join(sorted({str(p) for p in readable}))}
     try:
-        started = subprocess.run(["bash", str(SCRIPT), "start", str(directory), str(http), str(sql)],
-                                 capture_output=True, text=True, timeout=300, env=env)
-        if started.returncode != 0:
-            raise RuntimeError(f"virtuoso did not start: {started.stderr.strip()[-1500:]}")
-        yield Server(directory, http, sql, int(started.stdout.split()[-1]))
+        running = Server(directory, http, sql, env)
+        running.start()
+        yield running
     finally:  # also after Ctrl-C, and when the start itself was interrupted (the pid file says what to stop)
         subprocess.run(["bash", str(SCRIPT), "stop", str(directory)], capture_output=True, timeout=600)
 

@@ -55,3 +55,38 @@ def test_a_query_whose_rows_differ_on_virtuoso_is_flagged():
     assert same.verdict == "met" and "oxigraph p50 10.0 ms = 2.0x" in same.detail
     assert differs.verdict == "missed" and "DIFFERENT ROWS" in differs.detail and "(oxigraph 3)" in differs.detail
     assert cut.verdict == "missed" and cut.value == "failed" and "cut off" in cut.detail
+
+
+# A stand-in for `python -m benchmarks.query_bench`: answers every query in --only at once, except
+# "slow", which it reports cut off (as the remote engine's time limit does) before going on.
+FAKE_CHILD = """
+import json, sys
+names = sys.argv[sys.argv.index("--only") + 1].split(",")
+with open({log!r}, "a") as log:
+    log.write(",".join(names) + "\\n")
+print(json.dumps({{"ready": 0}}), flush=True)
+for name in names:
+    if name == "slow":
+        print(json.dumps({{"query": name, "timeout": 1, "runs": 0}}), flush=True)
+    else:
+        print(json.dumps({{"query": name, "runs": 1, "rows": 0, "digests": [], "p50": 0.001, "p95": 0.001}}), flush=True)
+"""
+
+
+def test_after_a_cut_off_query_the_server_restarts_before_the_next_query(tmp_path: Path, monkeypatch):
+    from benchmarks import run
+
+    log = tmp_path / "children.log"
+    fake = tmp_path / "fake_python"
+    fake.write_text(f"#!{sys.executable}\n" + FAKE_CHILD.format(log=str(log)))
+    fake.chmod(0o755)
+    monkeypatch.setattr(run, "PYTHON", str(fake))
+    monkeypatch.setattr(run, "_library_names", lambda: ["a", "slow", "z"])
+    restarts = []
+    found = run.query_runs(tmp_path, "virtuoso", 1, cap=30, logs=tmp_path,
+                           after_cut_off=lambda: restarts.append(log.read_text().splitlines()))
+    assert found["slow"]["timeout"] == 1 and found["a"]["p50"] and found["z"]["p50"]
+    # One restart, right after the first child reached "slow"; "z" then ran in a second child.
+    assert restarts == [["a,slow,z"]]
+    assert log.read_text().splitlines() == ["a,slow,z", "z"]
+
