@@ -90,3 +90,34 @@ def test_after_a_cut_off_query_the_server_restarts_before_the_next_query(tmp_pat
     assert restarts == [["a,slow,z"]]
     assert log.read_text().splitlines() == ["a,slow,z", "z"]
 
+
+@pytest.mark.parametrize("failing", ["virtuoso", "network"])
+def test_a_step_that_fails_is_a_row_and_the_results_are_still_written(tmp_path: Path, monkeypatch, failing):
+    from benchmarks import run
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(run, failing, broken)
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(json.dumps({"queries_oxigraph": {"q": {"p50": 0.001, "p95": 0.002, "rows": 1}}}))
+    assert run.main(["--scale", "XS", "--build", str(tmp_path), "--work", str(tmp_path / "work"), "--only", failing,
+                     "--virtuoso", "yes", "--oxigraph-results", str(earlier)]) == 0
+    results = json.loads((tmp_path / "work" / "results-XS-1.json").read_text())
+    assert results["queries_oxigraph"]["q"]["rows"] == 1  # the earlier run's figures were kept
+    failed = [row for row in results["rows"] if row["value"] == "failed"]
+    assert [(row["area"], row["verdict"]) for row in failed] == [(failing, "missed")]
+    assert "RuntimeError: the server went away" in failed[0]["detail"]
+
+
+def test_without_oxigraph_digests_only_the_same_runs_row_counts_are_compared():
+    results = Results("M")
+    there = {"p50": 0.020, "p95": 0.030, "rows": 51, "runs": 3, "digests": ["a", "b", "c"]}
+    # An earlier egkg's results: no digests; a parameterised query's last run had other parameters.
+    _virtuoso_row("other-runs", there, {"p50": 0.010, "p95": 0.012, "rows": 62, "runs": 20}, results)
+    _virtuoso_row("same-runs", there, {"p50": 0.010, "p95": 0.012, "rows": 51, "runs": 3}, results)
+    _virtuoso_row("fewer", there, {"p50": 0.010, "p95": 0.012, "rows": 50, "runs": 3}, results)
+    other, same, fewer = results.rows
+    assert other.verdict == "" and "not compared" in other.detail
+    assert same.verdict == "met" and "row counts only" in same.detail
+    assert fewer.verdict == "missed" and "DIFFERENT ROW COUNT" in fewer.detail
