@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -221,19 +222,28 @@ def paths(data: Path, results: Results) -> None:
                     f"old {seen['old']:.2f} s CPU, new {seen['new']:.2f} s CPU{same}")
 
 
-def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30.0) -> dict[str, dict]:
-    """Library queries in a child process; a single run over `cap` seconds is cut off and the rest go on."""
+def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30.0,
+               extra: tuple[str, ...] = (), logs: Path | None = None,
+               after_cut_off: Callable[[], None] | None = None) -> dict[str, dict]:
+    """Library queries in a child process; a single run over `cap` seconds is cut off and the rest go on.
+
+    `extra` goes to benchmarks/query_bench.py as it is (the virtuoso engine's --endpoint); the
+    child's stderr goes to a file in `logs` (default: beside the build). With `after_cut_off` (a
+    server's restart), a query without a timing stops the child, the callback runs, and the rest go
+    on in a new child: a server keeps working on a query its client gave up, and the next queries
+    would share the machine with it.
+    """
     names = sorted(_library_names())
     found: dict[str, dict] = {}
     while True:
         remaining = [n for n in names if n not in found]
         if not remaining:
             return found
-        errors = out.parent / f"query-bench-{engine}.err"
+        errors = (logs or out.parent) / f"query-bench-{engine}.err"
         child = subprocess.Popen(
             [PYTHON, "-m", "benchmarks.query_bench", "--build", str(out), "--engine", engine, "--reps", str(reps),
-             "--only", ",".join(remaining), "--budget", str(budget)], cwd=ROOT, stdout=subprocess.PIPE,
-            stderr=errors.open("w"), text=True,
+             "--only", ",".join(remaining), "--budget", str(budget), *extra], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=errors.open("a"), text=True,  # "a": a restarted child keeps the earlier ones' errors
         )
         lines: queue.Queue = queue.Queue()
         def pump(source=child.stdout, sink=lines) -> None:  # bound now: the loop rebinds child and lines
@@ -261,7 +271,16 @@ def query_runs(out: Path, engine: str, reps: int, cap: float, budget: float = 30
             info = json.loads(line)
             found[info["query"]] = info
             current += 1
+            if after_cut_off is not None:  # a long remote run: its figures in the log as they come
+                console.print(f"  {engine} {info['query']}: " + (f"p50 {info['p50'] * 1000:,.1f} ms, {info['rows']:,} rows"
+                                                                 if "p50" in info else " ".join(_no_timing(info))))
+            if after_cut_off is not None and "p50" not in info:
+                child.kill()  # it may have sent the next query already: the restart drops that one too
+                break
         child.wait()
+        cut = any(name in found and "p50" not in found[name] for name in remaining)
+        if after_cut_off is not None and cut and len(found) < len(names):
+            after_cut_off()
 
 
 def _library_names() -> list[str]:
@@ -270,17 +289,18 @@ def _library_names() -> list[str]:
     return list(load_library())
 
 
-def queries(out: Path, results: Results, reps: int, compare_rdflib: bool, rdflib_cap: float) -> None:
-    oxigraph = query_runs(out, "oxigraph", reps, cap=120)
+def queries(out: Path, results: Results, reps: int, compare_rdflib: bool, rdflib_cap: float,
+            logs: Path | None = None) -> None:
+    oxigraph = query_runs(out, "oxigraph", reps, cap=120, logs=logs)
     results.raw["queries_oxigraph"] = oxigraph
     slow = None
     if compare_rdflib:
-        slow = query_runs(out, "rdflib", max(3, reps // 5), cap=rdflib_cap, budget=rdflib_cap / 2)
+        slow = query_runs(out, "rdflib", max(3, reps // 5), cap=rdflib_cap, budget=rdflib_cap / 2, logs=logs)
         results.raw["queries_rdflib"] = slow
     for name in sorted(oxigraph):
         info = oxigraph[name]
         if "p50" not in info:
-            results.add("query", name, "cut off", f"over {info.get('timeout', '?')} s", verdict="missed")
+            results.add("query", name, *_no_timing(info), verdict="missed")
             continue
         detail = f"p95 {info['p95'] * 1000:,.1f} ms, {info['rows']:,} rows"
         target, ok = "", None
@@ -302,6 +322,77 @@ def queries(out: Path, results: Results, reps: int, compare_rdflib: bool, rdflib
                 target, ok = ">= 20x rdflib at S", (True if bound >= TARGET_RATIO else None)
         results.add("query", name, f"p50 {info['p50'] * 1000:,.1f} ms", detail, target=target,
                     verdict="" if ok is None else verdict(ok))
+
+
+def _no_timing(info: dict) -> tuple[str, str]:
+    """Value and detail of a row for a query that has no timing: cut off, or an error message."""
+    if "error" in info:
+        return "failed", str(info["error"]) if info["error"] is not True else "the query process ended"
+    return "cut off", f"over {info.get('timeout', '?')} s"
+
+
+def virtuoso(out: Path, scratch: Path, results: Results, reps: int, cap: float = 120.0) -> None:
+    """The library on OpenLink Virtuoso beside the embedded store: a bulk load of the build's N-Quads,
+    then every query as on Oxigraph, through egkg's remote engine over loopback; rows compared."""
+    from benchmarks import virtuoso_bench
+
+    if not virtuoso_bench.available():
+        results.add("virtuoso", "load", "not run", "virtuoso-t / isql-vt not found (`make services` installs them)")
+        return
+    if "queries_oxigraph" not in results.raw:  # --only virtuoso: the embedded store's figures to compare with
+        results.raw["queries_oxigraph"] = query_runs(out, "oxigraph", reps, cap=120, logs=scratch.parent)
+    oxigraph = results.raw["queries_oxigraph"]
+    files = virtuoso_bench.nquads_files(out)
+    restarts: list[float] = []
+    with virtuoso_bench.server(scratch, virtuoso_bench.buffers_for(files), [f.parent for f in files]) as server:
+        load = virtuoso_bench.bulk_load(server, files)
+        load["peak_rss_load"] = server.peak_rss()
+        step(f"Virtuoso loaded {load['quads']:,} quads in {load['seconds']:.0f} s; queries, cut off at {cap:g} s")
+        found = query_runs(out, "virtuoso", reps, cap=cap,
+                           extra=("--endpoint", server.endpoint, "--timeout", str(cap)), logs=scratch.parent,
+                           after_cut_off=lambda: restarts.append(server.restart()))
+        load["peak_rss"] = server.peak_rss()
+    load["restarts_s"] = restarts
+    results.raw["virtuoso_load"] = load
+    results.raw["queries_virtuoso"] = found
+    complete = load["quads"] == load["input_quads"]
+    rss = f", peak RSS {mib(load['peak_rss_load'])} at the load" if load["peak_rss_load"] else ""
+    results.add("virtuoso", "load", f"{load['seconds']:.1f} s",
+                f"{load['quads']:,} of {load['input_quads']:,} quads, {load['quads'] / load['seconds']:,.0f} quads/s "
+                f"(bulk loader {load['loader_s']:.1f} s + checkpoint {load['checkpoint_s']:.1f} s){rss}",
+                target="every quad loaded", verdict=verdict(complete))
+    if restarts:
+        results.add("virtuoso", "restarts", f"{len(restarts)}",
+                    f"after each cut-off query, on the loaded database ({sum(restarts):.0f} s in all), "
+                    f"so the next query starts on an idle server; peak RSS {mib(load['peak_rss'] or 0)} overall")
+    for name in sorted(found):
+        _virtuoso_row(name, found[name], oxigraph.get(name, {}), results)
+
+
+def _virtuoso_row(name: str, there: dict, here: dict, results: Results) -> None:
+    """One query on Virtuoso: p50 beside Oxigraph's, and whether both gave the same rows."""
+    if "p50" not in there:
+        results.add("virtuoso", name, *_no_timing(there), verdict="missed")
+        return
+    runs = min(len(there["digests"]), len(here.get("digests", [])))
+    same = runs > 0 and there["digests"][:runs] == here["digests"][:runs]
+    target = "same rows as oxigraph"
+    detail = f"p95 {there['p95'] * 1000:,.1f} ms, {there['rows']:,} rows"
+    if "p50" in here:
+        detail = (f"oxigraph p50 {here['p50'] * 1000:,.1f} ms = {there['p50'] / max(here['p50'], 1e-9):,.1f}x; "
+                  f"{detail} (oxigraph {here['rows']:,})")
+    if "p50" in here and "digests" not in here:  # results of an egkg before the digests: counts only
+        # `rows` is the last run's; a parameterised query's last run after another number of runs had
+        # other parameters, so only equal runs make the counts comparable.
+        if here.get("runs") != there["runs"]:
+            results.add("virtuoso", name, f"p50 {there['p50'] * 1000:,.1f} ms",
+                        detail + "; rows not compared (oxigraph results without digests, after other runs)")
+            return
+        target, same = "as many rows as oxigraph", there["rows"] == here["rows"]
+        detail += "; DIFFERENT ROW COUNT" if not same else "; row counts only (no oxigraph digests)"
+    elif not same:
+        detail += "; DIFFERENT ROWS" if runs else "; no oxigraph answer to compare"
+    results.add("virtuoso", name, f"p50 {there['p50'] * 1000:,.1f} ms", detail, target=target, verdict=verdict(same))
 
 
 def network(out: Path, results: Results) -> None:
@@ -393,6 +484,20 @@ def machine() -> dict:
     }
 
 
+def guarded(results: Results, area: str, measure: Callable[..., None], *args, **kwargs) -> None:
+    """Run one measuring step; its failure becomes a "failed" row, not the end of the run.
+
+    An M run takes over an hour: a browser that hangs in the views step (seen at M) must not lose
+    the figures of the steps before it. Steps stop with SystemExit too (query_runs, nquads_files);
+    Ctrl-C still ends the run.
+    """
+    try:
+        measure(*args, **kwargs)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
+        results.add(area, "step", "failed", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+                    verdict="missed")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("XS", "S", "M", "L"), default="S")
@@ -402,11 +507,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=20, help="runs per library query")
     parser.add_argument("--rdflib", choices=("auto", "yes", "no"), default="auto", help="compare with rdflib (auto: at XS and S)")
     parser.add_argument("--rdflib-cap", type=float, default=60, help="seconds before an rdflib query is cut off")
+    parser.add_argument("--virtuoso", choices=("auto", "yes", "no"), default="auto",
+                        help="load into OpenLink Virtuoso and run the library there (auto: at M and L, or named in --only)")
+    parser.add_argument("--virtuoso-cap", type=float, default=120, help="seconds before a Virtuoso query is cut off")
+    parser.add_argument("--build", type=Path,
+                        help="measure this existing build (read only) instead of generating and building one")
+    parser.add_argument("--oxigraph-results", type=Path,
+                        help="with --build: take the library's Oxigraph figures from this earlier results JSON "
+                             "(of the same build) instead of running them again")
     parser.add_argument("--hermit-timeout", type=float, default=600)
     parser.add_argument("--build-timeout", type=float, default=None)
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--no-synthetic-views", action="store_true", help="skip the 10,000-node page")
-    parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,paths,queries,network,views,synthetic")
+    parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,paths,queries,virtuoso,network,views,synthetic")
     parser.add_argument("--markdown-from", type=Path, help="print the Markdown section of an earlier results JSON and stop")
     args = parser.parse_args(argv)
     if args.markdown_from:
@@ -414,7 +527,14 @@ def main(argv: list[str] | None = None) -> int:
         earlier = Results(raw["rows"][0]["area"] and args.markdown_from.stem.split("-")[1], [Row(**r) for r in raw["rows"]], raw)
         print(markdown(earlier))
         return 0
-    steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "paths", "queries", "network", "views", "synthetic"}
+    steps = set(args.only.split(",")) if args.only else {"build", "incremental", "reasoning", "paths", "queries",
+                                                         "virtuoso", "network", "views", "synthetic"}
+    if args.virtuoso == "no" or (args.virtuoso == "auto" and not args.only and args.scale in ("XS", "S")):
+        steps.discard("virtuoso")
+    if args.oxigraph_results and not args.build:
+        parser.error("--oxigraph-results needs --build (the build those results were measured on)")
+    if args.build:  # someone else's build: only the steps that merely read it (and write under --work)
+        steps &= {"queries", "virtuoso", "network"}
     if not args.only and args.scale not in ("XS", "S"):
         steps.discard("paths")  # pySHACL on the whole union: ~80 s at S, hours at M
     name = f"{args.scale}-{args.seed}" + (f"-{args.meetings}" if args.meetings else "")
@@ -424,9 +544,13 @@ def main(argv: list[str] | None = None) -> int:
     results.raw["machine"] = machine()
     results.raw["command"] = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
     started = time.perf_counter()
-    step(f"generate {name}")
-    generate(args.scale, args.seed, data, args.meetings, results)
-    if "build" in steps or not (out / "store").exists():
+    if args.build:
+        out = args.build.resolve()
+        results.add("build", "existing build", "reused", str(out))
+    else:
+        step(f"generate {name}")
+        generate(args.scale, args.seed, data, args.meetings, results)
+    if not args.build and ("build" in steps or not (out / "store").exists()):
         step("full build")
         if not full_build(data, out, results, args.build_timeout).ok:
             console.print(table(results))
@@ -443,16 +567,22 @@ def main(argv: list[str] | None = None) -> int:
     if "queries" in steps:
         step("query library")
         compare = args.rdflib == "yes" or (args.rdflib == "auto" and args.scale in ("XS", "S"))
-        queries(out, results, args.reps, compare, args.rdflib_cap)
+        guarded(results, "query", queries, out, results, args.reps, compare, args.rdflib_cap, logs=args.work / name)
+    if args.oxigraph_results and "queries" not in steps:
+        results.raw["queries_oxigraph"] = json.loads(args.oxigraph_results.read_text())["queries_oxigraph"]
+        results.raw["queries_oxigraph_from"] = str(args.oxigraph_results.resolve())
+    if "virtuoso" in steps:
+        step("query library on Virtuoso")
+        guarded(results, "virtuoso", virtuoso, out, args.work / name / "virtuoso", results, args.reps, args.virtuoso_cap)
     if "network" in steps:
         step("network")
-        network(out, results)
+        guarded(results, "network", network, out, results)
     if "views" in steps:
         step("views")
-        views(out, results, browser=not args.no_browser)
+        guarded(results, "views", views, out, results, browser=not args.no_browser)
     if "synthetic" in steps and not args.no_synthetic_views:
         step("synthetic 10,000-node view")
-        synthetic_views(results, browser=not args.no_browser)
+        guarded(results, "synthetic", synthetic_views, results, browser=not args.no_browser)
     results.raw["total_seconds"] = time.perf_counter() - started
     results.raw["rows"] = [row.__dict__ for row in results.rows]
     report = args.work / f"results-{name}.json"

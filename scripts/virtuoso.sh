@@ -9,7 +9,10 @@
 #   query:  http://127.0.0.1:HTTP_PORT/sparql                     (anonymous, read-only)
 #   update: http://127.0.0.1:HTTP_PORT/sparql-auth                (HTTP Digest auth, dba/dba)
 #   GSP:    http://127.0.0.1:HTTP_PORT/sparql-graph-crud-auth?graph=URI  (HTTP Digest auth, dba/dba)
-# Env: VIRTUOSO_START_TIMEOUT / VIRTUOSO_STOP_TIMEOUT (seconds, default 60).
+# Env: VIRTUOSO_START_TIMEOUT / VIRTUOSO_STOP_TIMEOUT (seconds, default 60);
+#      VIRTUOSO_BUFFERS (8 KiB pages of cache, default 10000 = 80 MiB; a bulk load of millions of quads
+#      wants about 85,000 per GiB it may use); VIRTUOSO_DIRS_ALLOWED (more directories, comma-separated,
+#      the bulk loader may read files from).
 set -euo pipefail
 
 die() { echo "virtuoso.sh: error: $*" >&2; exit 1; }
@@ -18,6 +21,8 @@ usage() { sed -n '4,6s/^# *//p' "$0" >&2; exit 2; }
 
 START_TIMEOUT=${VIRTUOSO_START_TIMEOUT:-60}
 STOP_TIMEOUT=${VIRTUOSO_STOP_TIMEOUT:-60}
+BUFFERS=${VIRTUOSO_BUFFERS:-10000}
+EXTRA_DIRS=${VIRTUOSO_DIRS_ALLOWED:-}
 
 # Is this pid a live (not zombie) virtuoso-t? (guards against a stale pid file and pid reuse)
 alive() {
@@ -80,9 +85,9 @@ DisableUnixSocket     = 1
 MaxClientConnections  = 10
 CheckpointInterval    = 60
 CaseMode              = 2
-DirsAllowed           = ., $1
-NumberOfBuffers       = 10000
-MaxDirtyBuffers       = 6000
+DirsAllowed           = ., $1${EXTRA_DIRS:+, $EXTRA_DIRS}
+NumberOfBuffers       = $BUFFERS
+MaxDirtyBuffers       = $((BUFFERS * 3 / 5))
 MaxQueryMem           = 1G
 ThreadsPerQuery       = 2
 
@@ -109,6 +114,9 @@ cmd_start() { # DIR HTTP_PORT SQL_PORT
   [ $# -eq 3 ] || usage
   local dir=$1 http=$2 sql=$3
   [[ $http =~ ^[0-9]+$ && $sql =~ ^[0-9]+$ ]] || die "ports must be numbers: '$http' '$sql'"
+  [[ $BUFFERS =~ ^[0-9]+$ ]] || die "VIRTUOSO_BUFFERS must be a number: '$BUFFERS'"
+  # One ini line: a newline here would let the caller write any setting.
+  [[ $EXTRA_DIRS != *$'\n'* ]] || die "VIRTUOSO_DIRS_ALLOWED must be one line"
   command -v virtuoso-t >/dev/null 2>&1 || die "virtuoso-t not found: run '$0 install' first"
   local pid
   pid=$(cat "$dir/virtuoso.pid" 2>/dev/null || true)
