@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, URIRef
 from ..mapping import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, Origins
 from ..outputs.store import open_store
 from ..paths import SHAPES_FILE
-from .shacl_engine import DEFAULT_ENGINE, Engine, as_text, node_targeted_shapes, rust_results
+from .shacl_engine import DEFAULT_ENGINE, Engine, as_text, node_targeted_shapes, rust_results, superclasses
 from .violations import Violation, as_violation, in_report_order, shacl_violations
 
 __all__ = ["STATIC_GRAPHS", "changed_violations"]
@@ -67,20 +67,9 @@ def _instances(data: list[ox.Triple], focus: set[str]) -> dict[str, set[str]]:
             types.setdefault(str(triple.subject), set()).add(str(triple.object))
     members: dict[str, set[str]] = {}
     for node, classes in types.items():
-        for cls in _superclasses(classes, parents_of):
+        for cls in superclasses(classes, parents_of):
             members.setdefault(cls, set()).add(node)  # N-Triples terms, as node_targeted_shapes writes them
     return members
-
-
-def _superclasses(classes: set[str], parents_of: dict[str, set[str]]) -> set[str]:
-    """`classes` and every class they are (transitively) subclasses of."""
-    found, todo = set(classes), list(classes)
-    while todo:
-        for parent in parents_of.get(todo.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return found
 
 
 def _neighbourhood(store_or_path: Path | ox.Store, subjects: list[str], objects: list[str], skip: set[str]) -> list[ox.Triple]:

@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS
 
 from ..mapping import Origins
 from ..paths import SHAPES_FILE
-from .shacl_engine import compiled_shapes, node_targeted_shapes, rust_results
+from .shacl_engine import compiled_shapes, node_targeted_shapes, rust_results, superclasses
 from .violations import Violation, as_violation, in_report_order
 
 __all__ = ["ChunkedValidation"]
@@ -92,19 +92,9 @@ class ChunkedValidation:
                 supers[str(quad.subject)].add(str(quad.object))
         members: dict[str, set[str]] = defaultdict(set)
         for node, classes in types.items():
-            for cls in _closure(classes, supers):
+            for cls in superclasses(classes, supers):
                 members[cls].add(node.decode())
         return members
-
-
-def _closure(classes: set[str], supers: dict[str, set[str]]) -> set[str]:
-    found, todo = set(classes), list(classes)
-    while todo:
-        for parent in supers.get(todo.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return found
 
 
 def _triples_about(runs: list[Path], subjects: set[bytes], *, predicate: bytes | None = None) -> set[bytes]:

@@ -28,6 +28,7 @@ __all__ = [
     "rdflib_triple",
     "run_engine",
     "rust_results",
+    "superclasses",
 ]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -222,3 +223,14 @@ def _rdflib_term(term):
         # rdflib tells "x" from "x"^^xsd:string (RDF 1.1 makes them one); the mapping writes the former.
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def superclasses(classes: set[str], parents_of: dict[str, set[str]]) -> set[str]:
+    """`classes` and every class they are (transitively) subclasses of: what a class target reaches (SHACL 2.1.3.3)."""
+    found, todo = set(classes), list(classes)
+    while todo:
+        for parent in parents_of.get(todo.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
