@@ -26,8 +26,10 @@ from ..paths import ONTOLOGY_FILE
 from ..rdf.serialize import lines_by_graph, merged_files, to_nquads
 from ..rdf.vocab import load_ontology
 from ..reason.coordination import save_participations
+from ..reason.coordination_lines import LineSpool
 from ..reason.hermit import hermit_fits
 from ..reason.infer import Inference, infer_in_store
+from ..reason.rules import inferred_graph
 from ..validate.chunked import ChunkedValidation
 from ..validate.violations import Violation
 from .incremental import (
@@ -35,6 +37,7 @@ from .incremental import (
     Manifest,
     save_file_entries,
     share_groups,
+    share_path,
     write_manifest,
     write_shares,
 )
@@ -113,13 +116,19 @@ def build_in_chunks(
                 merged = b"".join(merged_files(runs, release)) if small else None
                 curated = list(ox.parse(merged, format=ox.RdfFormat.N_QUADS)) if small else None
                 # The first record to make each node, as a whole build's mapping names it in messages.
-                inference = infer_in_store(store, validation.origins, curated)
+                # Rule 40's conclusions (most of the inferred graph) go as text to their share parts and the
+                # store, never held as Python quads; its sorted parts are runs of the egkg.nq merge below.
+                spool = LineSpool(Path(scratch) / "coordination", store, inferred_graph("40-coordination"))
+                inference = infer_in_store(store, validation.origins, curated, spool)
                 if inference.coordination is not None:
                     save_participations(cache, inference.coordination.table)
                 runs.append(Path(scratch) / "inferred.nq")
                 inferred = to_nquads(inference.quads)
                 runs[-1].write_bytes(inferred)
-                manifest.inferred_blocks = write_shares(cache, share_groups(lines_by_graph(inferred.decode().splitlines(True))))
+                groups = share_groups(lines_by_graph(inferred.decode().splitlines(True)))
+                streamed = spool.finish(cache, {key: groups.pop(key) for key in list(groups) if spool.holds(key)})
+                manifest.inferred_blocks = write_shares(cache, groups) | streamed
+                runs += [share_path(cache, block) for block in streamed.values()]
         with timed("write N-Quads"):
             count = 0
             with (release / "egkg.nq").open("wb") as out:

@@ -433,6 +433,7 @@ class Coordination:
     table: Participations
     recounted: int  # pairs counted afresh (every pair on a full count)
     pairs: int
+    written: int = 0  # conclusions written straight to disk and the store, not in `quads` (coordination_lines)
 
 
 class FullCount:

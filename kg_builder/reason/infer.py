@@ -19,8 +19,18 @@ from ..paths import PROJECT_ROOT
 from . import hermit as hermit_reasoner
 from .checks import run_checks
 from .coordination import Coordination, FullCount, Patch
+from .coordination_lines import LineSpool, StreamedCount
 from .hermit import hermit_classify, hermit_fits
-from .rules import CONCLUDED_LAST, EGKG, HERMIT_GRAPH, ID, RDF_TYPE, Rule, apply_rules, load_rules
+from .rules import (
+    CONCLUDED_LAST,
+    EGKG,
+    HERMIT_GRAPH,
+    ID,
+    RDF_TYPE,
+    Rule,
+    apply_rules,
+    load_rules,
+)
 
 __all__ = ["Inference", "infer", "infer_in_store"]
 
@@ -59,17 +69,19 @@ def infer(quads: list[ox.Quad], origins: dict | None = None, *, hermit: bool | N
     return _reason(store, origins or {}, quads, hermit, coordination or FullCount())
 
 
-def infer_in_store(store: ox.Store, origins: dict, curated: list[ox.Quad] | None) -> Inference:
+def infer_in_store(store: ox.Store, origins: dict, curated: list[ox.Quad] | None,
+                   spool: LineSpool | None = None) -> Inference:
     """`infer` inside a store that holds the curated graphs and their union, which keeps the conclusions.
 
     A chunked build reasons this way in its on-disk store, so the curated graph is never copied
-    into memory. `curated` is given only when it is small enough for HermiT.
+    into memory. `curated` is given only when it is small enough for HermiT. With `spool`, rule 40's
+    conclusions go to it (its share parts and the store) and are not in the result's quads.
     """
-    return _reason(store, origins, curated, None, FullCount())
+    return _reason(store, origins, curated, None, StreamedCount(spool) if spool is not None else FullCount())
 
 
 def _reason(store: ox.Store, origins: dict, curated: list[ox.Quad] | None, hermit: bool | None,
-            coordination: FullCount | Patch) -> Inference:
+            coordination: FullCount | Patch | StreamedCount) -> Inference:
     """Rules, HermiT when it fits, checks and provenance in `store`, which holds no inferred graph yet."""
     result = Inference()
     rules = load_rules()
