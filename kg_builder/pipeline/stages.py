@@ -23,7 +23,7 @@ from ..reason.infer import Inference
 from ..validate.shacl_engine import rdflib_triple
 from ..validate.violations import Violation, shacl_violations
 from .incremental import Plan
-from .peak_rss import peak_mib, reset_peak
+from .peak_rss import PeakWatch
 
 __all__ = ["BuildResult", "Progress", "ShaclViolations", "StageTimings", "check", "problems_of", "quiet", "timed"]
 
@@ -102,41 +102,20 @@ def check(data_dir: Path, progress: Progress = quiet, timings: dict[str, float] 
     return BuildResult(corpus=corpus, nquads=nquads, origins=origins, timings=timings, quads=quads)
 
 
-# The stages being measured now, outermost first: a nested stage resets the high-water mark, so it
-# first hands the peak so far to the stages around it.
-_measuring: list[tuple[dict[str, float], str]] = []
-
-
 @contextmanager
 def timed(timings: dict[str, float], stage: str, progress: Progress, *, add: bool = False) -> Iterator[None]:
     """Time `stage` into `timings` (added to earlier runs with `add`); with StageTimings also its peak RSS."""
     progress(stage)
     peaks = getattr(timings, "peak_rss_mib", None)
-    measured = peaks is not None and _start_peak()
-    if measured:
-        _measuring.append((peaks, stage))
+    watch = PeakWatch.start() if peaks is not None else None
     start = time.perf_counter()
     try:
         yield
     finally:
-        if measured:
-            _measuring.pop()
+        peak = watch.stop() if watch is not None else None
     timings[stage] = (timings.get(stage, 0.0) if add else 0.0) + time.perf_counter() - start
-    if measured:
-        _keep_peak(peaks, stage, peak_mib())
-
-
-def _start_peak() -> bool:
-    """Credit the peak so far to the stages already open, then start a new one; False if it cannot be measured."""
-    so_far = peak_mib()
-    for peaks, stage in _measuring:
-        _keep_peak(peaks, stage, so_far)
-    return reset_peak()
-
-
-def _keep_peak(peaks: dict[str, float], stage: str, mib: float | None) -> None:
-    if mib is not None:
-        peaks[stage] = max(peaks.get(stage, 0.0), round(mib, 1))
+    if peak is not None:
+        peaks[stage] = max(peaks.get(stage, 0.0), round(peak, 1))
 
 
 def problems_of(exc: InputError | InputErrors) -> list[Problem]:
