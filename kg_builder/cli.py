@@ -166,7 +166,7 @@ def build(
 
 
 def _write_report(path: Path, result) -> None:
-    """Stage timings and counts as JSON, for benchmarks and scripts."""
+    """Stage timings, each stage's peak RSS and counts as JSON, for benchmarks and scripts."""
     import json
 
     from .outputs.export import write_atomically
@@ -175,7 +175,11 @@ def _write_report(path: Path, result) -> None:
     counts = {"record_files": len(result.corpus.summaries), "files_redone": redone}
     if result.changes is None:
         counts["quads"] = result.quad_count if result.quad_count is not None else len(result.quads)
-    report = {"incremental": result.changes is not None, "timings": result.timings, "counts": counts}
+    report = {"incremental": result.changes is not None, "timings": result.timings, "counts": counts,
+              "peak_rss_mib": getattr(result.timings, "peak_rss_mib", {})}  # empty where /proc is missing
+    if result.inference is not None:  # the reasoner's own figures: a benchmark need not run the rules again
+        inference = result.inference
+        report["inference"] = {"quads": len(inference.quads), "counts": inference.counts, "timings": inference.timings}
     write_atomically(path, json.dumps(report, indent=2, sort_keys=True).encode())
 
 

@@ -24,6 +24,11 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path):
     # The incremental step edits one record file: exactly that one is redone.
     assert results["incremental"]["counts"]["files_redone"] == 1
     assert results["build"]["counts"]["record_files"] == 12
+    # Every stage the build timed has its own peak RSS from the build's report, in the JSON and the table.
+    stages = results["build"]["stages"]
+    assert {"load records", "map to RDF", "SHACL", "reason", "write N-Quads", "load store"} <= set(stages)
+    assert all(figures["peak_rss_mib"] > 0 for stage, figures in stages.items() if stage != "evidence check")
+    assert "peak RSS" in next(row["detail"] for row in results["rows"] if row["what"] == "reason")
     queried = {row["what"] for row in results["rows"] if row["area"] == "query"}
     assert "who-coordinated-with" in queried and "who-coordinated-with-whom" in queried
     assert "egkg benchmark, scale XS" in done.stdout

@@ -21,7 +21,7 @@ from .full import build_chunked, build_full
 from .incremental import fingerprint, plan_changes, read_manifest
 from .release import LOCK, NQUADS, RELEASES, build_lock, current_release
 from .release_files import nquads_file, write_outputs
-from .stages import BuildResult, Progress, quiet, timed
+from .stages import BuildResult, Progress, StageTimings, quiet, timed
 
 __all__ = ["CHUNK_FILES", "build", "reason_again"]
 
@@ -75,7 +75,7 @@ def _build_locked(
     data_dir: Path, out_dir: Path, progress: Progress, *, reason: bool, incremental: bool, chunk_files: int
 ) -> BuildResult:
     """The build proper, once the lock is held: incremental when the previous release allows it."""
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = StageTimings()
     current_fingerprint = fingerprint(data_dir)
     previous = current_release(out_dir)
     manifest = read_manifest(previous) if incremental and previous is not None else None
@@ -96,7 +96,7 @@ def reason_again(out_dir: Path, progress: Progress = quiet) -> tuple[Inference, 
         raise InputError("no build here; run `egkg build` first", file=out_dir / NQUADS)
     with build_lock(out_dir):
         nquads = nquads_file(out_dir)  # read before the new release replaces the one it lies in
-        timings: dict[str, float] = {}
+        timings: dict[str, float] = StageTimings()
         curated = [
             q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if not is_inferred(q.graph_name)
         ]

@@ -23,10 +23,23 @@ from ..reason.infer import Inference
 from ..validate.shacl_engine import rdflib_triple
 from ..validate.violations import Violation, shacl_violations
 from .incremental import Plan
+from .peak_rss import PeakWatch
 
-__all__ = ["BuildResult", "Progress", "ShaclViolations", "check", "problems_of", "quiet", "timed"]
+__all__ = ["BuildResult", "Progress", "ShaclViolations", "StageTimings", "check", "problems_of", "quiet", "timed"]
 
 Progress = Callable[[str], None]
+
+
+class StageTimings(dict):
+    """Seconds per stage (the mapping itself, as every caller reads it) and each stage's peak resident memory.
+
+    `peak_rss_mib` is the highest RSS seen while the stage ran, in MiB (memory held from earlier
+    stages included); a stage entered many times keeps its highest. Empty where Linux's /proc is missing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.peak_rss_mib: dict[str, float] = {}
 
 
 class ShaclViolations(Exception):
@@ -73,7 +86,7 @@ def quiet(_: str) -> None:
 
 def check(data_dir: Path, progress: Progress = quiet, timings: dict[str, float] | None = None) -> BuildResult:
     """Load, check, map and validate the records; raise InputErrors or ShaclViolations."""
-    timings = {} if timings is None else timings
+    timings = StageTimings() if timings is None else timings
     with timed(timings, "load records", progress):
         ontology = load_ontology(ONTOLOGY_FILE)
         corpus = load_corpus(data_dir, ontology, timings=timings)
@@ -91,10 +104,18 @@ def check(data_dir: Path, progress: Progress = quiet, timings: dict[str, float] 
 
 @contextmanager
 def timed(timings: dict[str, float], stage: str, progress: Progress, *, add: bool = False) -> Iterator[None]:
+    """Time `stage` into `timings` (added to earlier runs with `add`); with StageTimings also its peak RSS."""
     progress(stage)
+    peaks = getattr(timings, "peak_rss_mib", None)
+    watch = PeakWatch.start() if peaks is not None else None
     start = time.perf_counter()
-    yield
+    try:
+        yield
+    finally:
+        peak = watch.stop() if watch is not None else None
     timings[stage] = (timings.get(stage, 0.0) if add else 0.0) + time.perf_counter() - start
+    if peak is not None:
+        peaks[stage] = max(peaks.get(stage, 0.0), round(peak, 1))
 
 
 def problems_of(exc: InputError | InputErrors) -> list[Problem]:
