@@ -129,3 +129,20 @@ def test_at_m_the_rules_still_run_again_in_a_copy_of_the_store(monkeypatch, tmp_
         ["benchmarks.reason_bench", "--build", str(tmp_path / "build"), "--in-store"]]
     assert results.raw["rules_in_store"] == answer
     assert results.rows[0].what == "SPARQL rules + checks inside the on-disk store" and results.rows[0].value == "3.0 s"
+
+
+def _steps(*argv: str) -> set[str]:
+    return run.chosen_steps(run.argument_parser().parse_args(["--scale", *argv]))
+
+
+@pytest.mark.parametrize(("scale", "virtuoso", "paths"), [("S", False, True), ("M", True, False), ("L", False, False)])
+def test_virtuoso_runs_by_default_at_m_only_and_the_old_path_at_s(scale: str, virtuoso: bool, paths: bool):
+    steps = _steps(scale)
+    assert ("virtuoso" in steps) is virtuoso
+    assert ("paths" in steps) is paths
+    assert {"build", "incremental", "reasoning", "queries", "network", "views"} <= steps
+
+
+def test_virtuoso_at_l_when_asked():
+    assert "virtuoso" in _steps("L", "--virtuoso", "yes")
+    assert _steps("L", "--only", "virtuoso") == {"virtuoso"}
