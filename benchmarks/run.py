@@ -26,6 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.generate import SCALES
 from benchmarks.measure import Measured, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,11 @@ TARGET_RATIO = 20.0  # embedded store vs rdflib, every query, at S
 TARGET_VIEW_WRITE_S = 10.0
 TARGET_VIEW_INTERACTIVE_S = 5.0
 REASONER_BUDGET_S = 60.0
+# Disk a bench run takes per meeting, measured at M (session 12, 10,000 meetings): a release holds the
+# store 3.9 GB, the shares in cache/ 3.1 GB and egkg.nq 2.8 GB; the corpus 0.2 GB; at the peak, the
+# incremental step's new release adds its own egkg.nq (2.8 GB) before the old release goes (the full
+# build's scratch copy of the chunks, 1.5 GB, is gone by then): 12.8 GB.
+DISK_PER_MEETING = 1.3e6
 
 
 @dataclass
@@ -80,6 +86,21 @@ def verdict(ok: bool) -> str:
 
 def step(title: str) -> None:
     console.print(f"[bold]· {title}[/bold]")
+
+
+def disk_shortfall(work: Path, meetings: int) -> str:
+    """Why the run would fill the disk under `work` (checked before hours of building), or "" when it fits."""
+    needed = meetings * DISK_PER_MEETING
+    existing = work
+    while not existing.exists():
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if free >= needed:
+        return ""
+    return (f"{meetings:,} meetings need about {needed / 1e9:,.0f} GB free under {work} (measured at M: "
+            f"{DISK_PER_MEETING / 1e6:.2f} MB a meeting for the store, egkg.nq, the shares, the build's scratch and "
+            f"the incremental step's new release); {free / 1e9:,.0f} GB are free: free space, pass --work on a "
+            "larger disk, or --ignore-disk to try anyway")
 
 
 def generate(scale: str, seed: int, data: Path, meetings: int | None, results: Results) -> None:
@@ -599,6 +620,7 @@ def argument_parser() -> argparse.ArgumentParser:
                              "(of the same build) instead of running them again")
     parser.add_argument("--hermit-timeout", type=float, default=600)
     parser.add_argument("--build-timeout", type=float, default=None)
+    parser.add_argument("--ignore-disk", action="store_true", help="build even when the disk looks too small")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--no-synthetic-views", action="store_true", help="skip the 10,000-node page")
     parser.add_argument("--only", default="", help="comma-separated steps: build,incremental,reasoning,paths,queries,virtuoso,network,views,synthetic")
@@ -618,6 +640,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--oxigraph-results needs --build (the build those results were measured on)")
     steps = chosen_steps(args)
     name = f"{args.scale}-{args.seed}" + (f"-{args.meetings}" if args.meetings else "")
+    if not args.build and "build" in steps and not args.ignore_disk:
+        short = disk_shortfall(args.work, args.meetings or SCALES[args.scale])
+        if short:
+            print(f"bench: {short}", file=sys.stderr)  # one line, not wrapped at the terminal width
+            return 2
     data, out = args.work / name / "data", args.work / name / "build"
     out.parent.mkdir(parents=True, exist_ok=True)
     results = Results(args.scale)

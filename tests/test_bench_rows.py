@@ -146,3 +146,15 @@ def test_virtuoso_runs_by_default_at_m_only_and_the_old_path_at_s(scale: str, vi
 def test_virtuoso_at_l_when_asked():
     assert "virtuoso" in _steps("L", "--virtuoso", "yes")
     assert _steps("L", "--only", "virtuoso") == {"virtuoso"}
+
+
+def test_a_bench_that_would_fill_the_disk_stops_before_generating(monkeypatch, tmp_path: Path, capsys):
+    free = 54e9
+    monkeypatch.setattr(run.shutil, "disk_usage", lambda path: type("Usage", (), {"free": free})())
+    monkeypatch.setattr(run, "generate", lambda *a, **k: pytest.fail("generated a corpus the disk cannot hold"))
+    assert run.main(["--scale", "L", "--work", str(tmp_path / "work" / "deeper")]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "\n" not in message and "100,000 meetings need about 130 GB" in message and "54 GB are free" in message
+    assert run.disk_shortfall(tmp_path, 10_000) == ""  # M fits in 54 GB
+    free = 1e9
+    assert "10,000 meetings" in run.disk_shortfall(tmp_path, 10_000)
