@@ -24,7 +24,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from .errors import InputError
 from .outputs.store import open_store, union_missing
 from .remote_http import cut_off, read_within, redacted, scrubbed
-from .sparql_check import check_query, query_form, readable_syntax_error
+from .sparql_check import check_query, checked_text, query_form, readable_syntax_error
 
 __all__ = ["Answer", "Engine", "OxigraphEngine", "RdflibEngine", "RemoteEngine", "ResultTable", "Term", "Triples",
            "remote_auth"]
@@ -95,13 +95,13 @@ class Engine:
     name = "engine"
 
     def select(self, text: str) -> ResultTable:
-        check_query(text)
+        check_query(checked_text(text))
         return self._select(text)
 
     def answer(self, text: str) -> Answer:
         """A SELECT's table, an ASK's boolean, or a CONSTRUCT's or DESCRIBE's triples."""
-        check_query(text)
-        if query_form(text) == "SELECT":
+        check_query(checked_text(text))
+        if query_form(checked_text(text)) == "SELECT":
             return self._select(text)
         return self._answer(text)
 

@@ -15,6 +15,7 @@ import yaml
 
 from .errors import InputError
 from .paths import PROJECT_ROOT
+from .sparql_check import BoundQuery
 
 __all__ = ["LibraryQuery", "Param", "bind", "load_library", "parse_query_file", "QUERIES_DIR"]
 
@@ -168,7 +169,7 @@ def bind(
             # A typo in an id otherwise reads as "no such facts": zero rows and no hint.
             raise InputError(f"nothing in the graph is {term}; check the id", field=f"--param {name}")
         text = pattern.sub(lambda m, t=str(term): m.group(1) + t + m.group(2), text, count=1)
-    return text
+    return BoundQuery(text, query.text)
 
 
 def _param_list(query: LibraryQuery) -> str:

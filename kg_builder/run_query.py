@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from .engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine
 from .errors import InputError
 from .queries import LibraryQuery, bind
+from .sparql_check import BoundQuery
 
 __all__ = [
     "ENGINES", "declare_prefixes", "folded", "graph_holds", "labels_for", "make_engine", "parse_params", "person_resolver", "region_resolver",
@@ -217,10 +218,11 @@ def with_limit(text: str, limit: int | None) -> str:
         raise InputError("--limit must be 0 or more", field="--limit")
     # A query that ranks before it labels marks its inner limit with a `# LIMIT` line: filling it
     # lets the store sort only the top rows (who-coordinated-with-whom at S: 28 s -> 6.5 s).
-    text = re.sub(r"^(\s*)# LIMIT$", rf"\g<1>LIMIT {int(limit)}", text, flags=re.M)
-    if re.search(r"\bLIMIT\s+\d+\s*$", text, re.IGNORECASE):
-        return text
-    return f"{text.rstrip()}\nLIMIT {int(limit)}\n"
+    limited = re.sub(r"^(\s*)# LIMIT$", rf"\g<1>LIMIT {int(limit)}", text, flags=re.M)
+    if not re.search(r"\bLIMIT\s+\d+\s*$", limited, re.IGNORECASE):
+        limited = f"{limited.rstrip()}\nLIMIT {int(limit)}\n"
+    # Digits only were added: a bound library query stays one, checked by its template.
+    return BoundQuery(limited, text.template) if isinstance(text, BoundQuery) else limited
 
 
 def run_library_query(engine: Engine, query: LibraryQuery, params: dict[str, str], limit: int | None = None):

@@ -13,13 +13,36 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import InputError
 
-__all__ = ["check_query", "check_update", "query_form", "readable_syntax_error", "refusal"]
+__all__ = ["BoundQuery", "check_query", "checked_text", "check_update", "query_form", "readable_syntax_error", "refusal"]
 
 # Both the embedded store and rdflib would follow a SERVICE clause to any host they can reach (and
 # so would the oxigraph server): a read-only endpoint would make requests on a stranger's behalf.
 SERVICE_REFUSED = "is refused: egkg does not send requests to other hosts"
 # pyparsing keeps shared state while it parses; the server checks requests from several threads.
 _PARSER_LOCK = threading.Lock()
+
+
+class BoundQuery(str):
+    """A library query's text with its parameters bound; `template` is the library text it was made from.
+
+    Only queries.bind (and run_query.with_limit, which appends digits) make one. The bound values are
+    RDF terms serialised by pyoxigraph, data that cannot add a clause, so the text may run exactly
+    when its template may: engines check the template, once (cached), instead of parsing each bound
+    text with rdflib's parser again (60 ms for who-coordinated-with at 10,000 meetings, three times
+    the store's own 17-20 ms).
+    """
+
+    template: str
+
+    def __new__(cls, text: str, template: str) -> BoundQuery:
+        bound = super().__new__(cls, text)
+        bound.template = template
+        return bound
+
+
+def checked_text(text: str) -> str:
+    """The text whose check stands for `text`: a bound library query's template, any other text itself."""
+    return text.template if isinstance(text, BoundQuery) else text
 
 
 @lru_cache(maxsize=512)  # a server sees the same few query texts again and again
