@@ -82,3 +82,18 @@ def test_extra_lines_join_their_parts_sorted(good_build, tmp_path):
         lines = share_path(cache, block).read_bytes().splitlines(keepends=True)
         assert lines == sorted(set(lines))
     assert spool.holds(key) and not spool.holds("https://w3id.org/egkg/id/graph/inferred/50-forkopimda-seats")
+
+
+def test_each_lines_part_is_share_parts(generated_build, tmp_path):
+    from kg_builder.reason.coordination import count_pairs, kinds_in, participations_in, ranks, share_part
+    from kg_builder.reason.coordination_lines import pair_lines, pair_parts
+
+    store = curated_store(generated_build, tmp_path / "a")
+    pairs = count_pairs(participations_in(store))
+    placed = ranks(pairs.values(), kinds_in(store))
+    parts = set()
+    for key, pair in pairs.items():
+        lines = pair_lines(pair, GRAPH.value, placed.get(key, []))
+        assert pair_parts(lines, placed.get(key, [])) == [share_part(line) for line in lines]
+        parts |= set(pair_parts(lines, placed.get(key, [])))
+    assert "top" in parts and len(parts) > 3

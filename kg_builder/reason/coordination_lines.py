@@ -25,6 +25,7 @@ from .coordination import (
     RDF_TYPE,
     SHARED_COUNT,
     SHARED_MEETING,
+    TOP_RANKED,
     XSD_INTEGER,
     Coordination,
     Kinds,
@@ -55,14 +56,15 @@ class LineSpool:
         self.graph = graph
         self.batch = batch
         self.written = 0
-        self._pending: list[str] = []
+        self._pending: list[tuple[str, str]] = []  # (share part, line)
         self._parts: set[str] = set()
         directory.mkdir(parents=True, exist_ok=True)
 
-    def add(self, lines: Iterable[str]) -> None:
-        pending = self._pending
-        pending.extend(lines)
-        if len(pending) >= self.batch:
+    def add(self, lines: Iterable[str], parts: Iterable[str] | None = None) -> None:
+        """Lines of the graph, with the share part of each when the caller knows it (else `share_part` finds it)."""
+        lines = list(lines)
+        self._pending.extend(zip(parts if parts is not None else map(share_part, lines), lines))
+        if len(self._pending) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
@@ -70,16 +72,19 @@ class LineSpool:
         if not self._pending:
             return
         by_part: dict[str, list[str]] = {}
-        for line in self._pending:
-            by_part.setdefault(share_part(line), []).append(line)
+        for part, line in self._pending:
+            group = by_part.get(part)
+            if group is None:
+                group = by_part[part] = []
+            group.append(line)
         for part, lines in by_part.items():
             with (self.directory / f"{part}.nq").open("a", encoding="utf-8") as handle:
                 handle.writelines(lines)
         self._parts.update(by_part)
-        text = "".join(self._pending).encode()
-        self.store.bulk_load(input=text, format=ox.RdfFormat.N_QUADS)
+        lines = [line for _, line in self._pending]
+        self.store.bulk_load(input="".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
         # The graph is the last term and its IRI holds no space (serialize.lines_by_graph): cut it off.
-        self.store.bulk_load(input="".join(line[:line.rfind(" <")] + " .\n" for line in self._pending).encode(),
+        self.store.bulk_load(input="".join(line[:line.rfind(" <")] + " .\n" for line in lines).encode(),
                              format=ox.RdfFormat.N_QUADS)
         self.written += len(self._pending)
         self._pending = []
@@ -111,6 +116,17 @@ class LineSpool:
             spooled.unlink(missing_ok=True)
         shutil.rmtree(self.directory, ignore_errors=True)
         return blocks
+
+
+def pair_parts(lines: list[str], placed: list[tuple[ox.NamedNode, int]]) -> list[str]:
+    """`share_part` of each of `pair_lines`' lines, from three calls instead of one a line.
+
+    The lines come in pair_lines' order: a's line, b's line, then the node's (with its ranks last);
+    a line's part depends on its subject, and a rank's also on whether it is in the top.
+    """
+    own_a, own_b, node = share_part(lines[0]), share_part(lines[1]), share_part(lines[2])
+    ranks = ["top" if rank <= TOP_RANKED else node for _, rank in placed]
+    return [own_a, own_b, *[node] * (len(lines) - 2 - len(ranks)), *ranks]
 
 
 def pair_lines(pair: Pair, graph: str, placed: list[tuple[ox.NamedNode, int]]) -> list[str]:
@@ -147,8 +163,9 @@ class StreamedCount:
         known = {f"{t.subject} {t.predicate} {t.object}" for t in known_triples(store)}
         for key, pair in pairs.items():
             lines = pair_lines(pair, graph.value, placed.get(key, []))
-            if known:
-                lines = [line for line in lines if line[:line.rfind(" <")] not in known]
-            self.spool.add(lines)
+            if known:  # rare (a source stating a coordination): each kept line finds its own part
+                self.spool.add(line for line in lines if line[:line.rfind(" <")] not in known)
+            else:
+                self.spool.add(lines, pair_parts(lines, placed.get(key, [])))
         self.spool.flush()
         return Coordination([], table, len(pairs), len(pairs), written=self.spool.written)
