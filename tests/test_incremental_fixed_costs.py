@@ -1,0 +1,74 @@
+"""An edit costs what it changes: what the previous release proves unchanged is linked or reused, not rewritten or recomputed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg_builder.mapping import ONTOLOGY_GRAPH
+from kg_builder.mapping import nquads as nquads_module
+from kg_builder.pipeline import incremental
+from kg_builder.pipeline.build import build
+from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest
+from kg_builder.reason.coordination import TABLE_FILE, load_participations
+
+from .test_incremental import edit
+from .test_incremental_in_store import edited_meeting, generated  # noqa: F401 (a fixture)
+
+EDITED = "001-kbrn-2022-11-21-rakor-pemilu-pilkada-sultra.yaml"
+
+
+def bucket_inodes(release: Path) -> dict[str, int]:
+    """Each file of the manifest's per-file entries and its inode: a linked bucket keeps it."""
+    return {path.name: path.stat().st_ino for path in (release / CACHE_DIR).glob("entries-*.pickle")}
+
+
+def test_an_edit_rewrites_only_the_manifest_bucket_of_its_file(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # the files are seconds old: trust their stamps at once
+    out = tmp_path / "build"
+    build(data_copy, out, reason=False)
+    before = read_manifest(out / "current")
+    buckets_before = bucket_inodes(out / "current")
+    edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
+    build(data_copy, out, reason=False)
+    after = read_manifest(out / "current")
+    buckets_after = bucket_inodes(out / "current")
+    # Read back whole and equal, but for the edited file's entry.
+    assert after.files.keys() == before.files.keys() and len(after.files) > 3
+    assert {n: e for n, e in after.files.items() if n != EDITED} == {n: e for n, e in before.files.items() if n != EDITED}
+    assert after.files[EDITED].key != before.files[EDITED].key
+    assert (after.fingerprint, after.static_blocks, after.inferred_blocks) == (
+        before.fingerprint, before.static_blocks, before.inferred_blocks)
+    rewritten = {bucket for bucket, inode in buckets_after.items() if buckets_before.get(bucket) != inode}
+    assert len(buckets_after) > 1 and len(rewritten) == 1
+
+
+def test_an_edit_takes_the_ontology_lines_from_the_previous_release(data_copy, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    full = build(data_copy, out, reason=False)
+    made = []
+    original = nquads_module._ontology_lines
+    monkeypatch.setattr(nquads_module, "_ontology_lines", lambda ontology: made.append(1) or original(ontology))
+    edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
+    again = build(data_copy, out, reason=False)
+    assert again.changes is not None and made == []
+    ontology_of = lambda nquads: [line for line in nquads.splitlines() if line.endswith(f"<{ONTOLOGY_GRAPH}> .".encode())]
+    assert ontology_of(again.nquads) == ontology_of(full.nquads) and ontology_of(full.nquads)
+
+
+def test_an_edit_that_moves_no_participation_keeps_the_table_file(generated, tmp_path):  # noqa: F811
+    out = tmp_path / "build"
+    build(generated, out, reason=True)
+    table = out / "current" / CACHE_DIR / TABLE_FILE
+    first = table.stat().st_ino
+    record = sorted((generated / "records").glob("*.yaml"))[3]
+    record.write_text(record.read_text(encoding="utf-8").replace("\n  title: ", "\n  title: (revisi) ", 1),
+                      encoding="utf-8")
+    again = build(generated, out, reason=True)
+    assert again.inference_change is not None  # reasoned in the store, the table patched
+    assert table.stat().st_ino == first
+    edited_meeting(generated)  # a participant leaves: the table moves and is written anew
+    build(generated, out, reason=True)
+    assert table.stat().st_ino != first
+    fresh = tmp_path / "fresh"
+    build(generated, fresh, reason=True, incremental=False)
+    assert load_participations(out / "current" / CACHE_DIR) == load_participations(fresh / "current" / CACHE_DIR)
