@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from kg_builder.load.corpus import post_organizations, record_paths
 from kg_builder.mapping import ONTOLOGY_GRAPH
 from kg_builder.mapping import nquads as nquads_module
 from kg_builder.pipeline import incremental
 from kg_builder.pipeline.build import build
-from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest
+from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest, with_dependants
 from kg_builder.reason.coordination import TABLE_FILE, load_participations
 
 from .test_incremental import edit
@@ -72,3 +74,43 @@ def test_an_edit_that_moves_no_participation_keeps_the_table_file(generated, tmp
     fresh = tmp_path / "fresh"
     build(generated, fresh, reason=True, incremental=False)
     assert load_participations(out / "current" / CACHE_DIR) == load_participations(fresh / "current" / CACHE_DIR)
+
+
+def test_record_files_are_listed_as_pathlib_names_them(tmp_path):
+    # Listed from names, not Paths (0.4 s at 10,000 files): the same files, in the same order, as before.
+    records = tmp_path / "records"
+    records.mkdir()
+    names = ["b.yaml", "a.yml", "C.json", "x.tar.yaml", ".yaml", "a.", "notes.txt", "z.YAML", "é.yaml", "0.yaml"]
+    for name in names:
+        (records / name).write_text("", encoding="utf-8")
+    (records / "dir.yaml").mkdir()
+    expected = sorted(p for p in records.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    assert record_paths(tmp_path) == expected and len(expected) == 7
+
+
+class Unread(tuple):
+    """References that fail the test when walked."""
+
+    def __iter__(self):
+        raise AssertionError("an unchanged file's references were walked")
+
+
+def test_an_edit_that_moves_no_post_walks_no_unchanged_files_references(data_copy, tmp_path):
+    out = tmp_path / "build"
+    build(data_copy, out, reason=False)
+    manifest = read_manifest(out / "current")
+    edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
+    plan = incremental.plan_changes(data_copy, manifest, manifest.fingerprint)
+    unread = {name: dataclasses.replace(entry, summary=dataclasses.replace(entry.summary, references=Unread()))
+              for name, entry in plan.unchanged.items()}
+    plan = dataclasses.replace(plan, unchanged=unread)
+    posts = post_organizations(entry.summary for _, entry in sorted(manifest.files.items()))
+    assert posts and with_dependants(plan, manifest, posts) is plan
+
+
+def test_egkg_nq_is_merged_at_once_only_within_its_limit(good_build, tmp_path):
+    from kg_builder.pipeline.release_files import _shares_within
+
+    release = (good_build.out_dir / "current").resolve()
+    size = sum(path.stat().st_size for path in (release / CACHE_DIR).glob("*.nq"))
+    assert size > 0 and _shares_within(release, size) and not _shares_within(release, size - 1)

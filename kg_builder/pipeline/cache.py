@@ -11,7 +11,7 @@ from ..reason.coordination import TABLE_FILE, Participations, save_participation
 from ..reason.changes import InferenceChange
 from ..reason.infer import Inference
 from ..reason.rules import is_inferred
-from .incremental import CACHE_DIR, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
+from .incremental import CACHE_DIR, SHARE, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
 
 __all__ = ["Cache"]
 
@@ -54,10 +54,8 @@ class Cache:
             old_cache = old_release / CACHE_DIR
             self.manifest.files.update(plan.unchanged)
             self.manifest.static_blocks = dict(old_manifest.static_blocks)
-            for name in [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values()):
-                for path in (share_path(old_cache, name), old_cache / f"{name}.origins"):
-                    if path.exists():
-                        _link_or_copy(path, cache / path.name)
+            blocks = [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values())
+            _link_all(old_cache, cache, [f"{name}{suffix}" for name in blocks for suffix in (SHARE, ".origins")])
         summaries = {s.name: s for s in self.corpus.summaries}
         save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
         graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
@@ -77,6 +75,19 @@ class Cache:
             if not self._kept_table(cache, concluded.coordination.table):
                 save_participations(cache, concluded.coordination.table)
         write_manifest(release, self.manifest, self.previous[:2] if self.previous is not None else None)
+
+
+def _link_all(old_cache: Path, cache: Path, file_names: list[str]) -> None:
+    """Link each of `file_names` that `old_cache` holds into `cache` (on strings: 20,000 Paths cost 0.3 s at M)."""
+    old, new = os.fspath(old_cache), os.fspath(cache)
+    for file_name in file_names:
+        source = os.path.join(old, file_name)
+        try:
+            os.link(source, os.path.join(new, file_name))  # blocks never change once written
+        except FileNotFoundError:
+            continue  # the static graphs have no origins
+        except OSError:
+            shutil.copyfile(source, os.path.join(new, file_name))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

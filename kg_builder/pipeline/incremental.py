@@ -181,6 +181,8 @@ def with_dependants(plan: Plan, manifest: Manifest, post_orgs_now: dict[str, str
     """
     before = post_organizations(entry.summary for _, entry in sorted(manifest.files.items()))
     moved = {post for post in before.keys() | post_orgs_now.keys() if before.get(post) != post_orgs_now.get(post)}
+    if not moved:
+        return plan  # most edits move no post: no need to walk every unchanged file's references (0.3 s at M)
     stale = sorted(
         name for name, entry in plan.unchanged.items() if any(ref in moved for ref, _, _ in entry.summary.references)
     )
