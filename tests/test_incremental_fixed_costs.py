@@ -114,3 +114,20 @@ def test_egkg_nq_is_merged_at_once_only_within_its_limit(good_build, tmp_path):
     release = (good_build.out_dir / "current").resolve()
     size = sum(path.stat().st_size for path in (release / CACHE_DIR).glob("*.nq"))
     assert size > 0 and _shares_within(release, size) and not _shares_within(release, size - 1)
+
+
+def test_an_edit_leaves_the_previous_manifest_out_of_garbage_collections(data_copy, tmp_path, monkeypatch):
+    import gc
+
+    from kg_builder.pipeline import build as build_module
+
+    out = tmp_path / "build"
+    build(data_copy, out, reason=False)
+    entries = len(read_manifest(out / "current").files)
+    frozen = []
+    original = build_module.build_changes
+    monkeypatch.setattr(build_module, "build_changes", lambda *a, **k: frozen.append(gc.get_freeze_count()) or original(*a, **k))
+    edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
+    assert build(data_copy, out, reason=False).changes is not None
+    assert frozen and frozen[0] > 100 * entries  # the manifest's objects, and all else alive then
+    assert gc.get_freeze_count() == 0  # scanned again once the build is over

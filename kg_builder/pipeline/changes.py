@@ -24,7 +24,7 @@ from .cache import Cache
 from .incremental import CACHE_DIR, Manifest, Plan, share_path, static_lines, with_dependants
 from .release import STORE
 from .release_files import write_release
-from .stages import BuildResult, Progress, ShaclViolations, timed
+from .stages import BuildResult, Progress, ShaclViolations, long_lived, timed
 
 __all__ = ["build_changes"]
 
@@ -64,7 +64,8 @@ def build_changes(
         raise ShaclViolations(violations)
     result = BuildResult(corpus=corpus, nquads=mapped, origins=origins, timings=timings, changes=plan)
     changed = old_graphs | {str(g) for g in new_graphs}
-    table = load_participations(previous / CACHE_DIR) if reason else None  # read once: 1.5 s at 10,000 meetings
+    with long_lived():  # the table, like the manifest, lives to the end of the build
+        table = load_participations(previous / CACHE_DIR) if reason else None  # read once: 1.5 s at 10,000 meetings
     in_store = table is not None and _reasons_in_store(previous, manifest)
     drop = changed if in_store else changed | inferred
     added, added_nquads = new_quads, new_nquads
