@@ -131,3 +131,18 @@ def test_an_edit_leaves_the_previous_manifest_out_of_garbage_collections(data_co
     assert build(data_copy, out, reason=False).changes is not None
     assert frozen and frozen[0] > 100 * entries  # the manifest's objects, and all else alive then
     assert gc.get_freeze_count() == 0  # scanned again once the build is over
+
+
+def test_an_edit_checks_its_corpus_without_collections(data_copy, tmp_path, monkeypatch):
+    import gc
+
+    from kg_builder.pipeline import changes as changes_module
+
+    out = tmp_path / "build"
+    build(data_copy, out, reason=False)
+    collecting = []
+    original = changes_module.load_corpus
+    monkeypatch.setattr(changes_module, "load_corpus", lambda *a, **k: collecting.append(gc.isenabled()) or original(*a, **k))
+    edit(data_copy, "001", "title: Gubernur Sultra Ali Mazi", "title: (revisi) Gubernur Sultra Ali Mazi")
+    assert build(data_copy, out, reason=False).changes is not None
+    assert collecting == [False] and gc.isenabled()

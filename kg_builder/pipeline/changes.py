@@ -33,7 +33,9 @@ def build_changes(
     timings: dict[str, float], progress: Progress, *, reason: bool,
 ) -> BuildResult:
     """Redo only the changed record files and patch the previous release's outputs with them."""
-    with timed(timings, "load records", progress):
+    # The corpus lives to the end of the build too: its checks across 10,000 files (declarations) made
+    # 400,000 objects that the collector scanned five times over (0.2 s at M).
+    with timed(timings, "load records", progress), long_lived():
         ontology = load_ontology(ONTOLOGY_FILE)
         reuse = {name: entry.summary for name, entry in plan.unchanged.items()}
         corpus = load_corpus(data_dir, ontology, reuse=reuse, timings=timings)
