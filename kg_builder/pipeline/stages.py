@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,8 @@ from ..validate.violations import Violation, shacl_violations
 from .incremental import Plan
 from .peak_rss import PeakWatch
 
-__all__ = ["BuildResult", "Progress", "ShaclViolations", "StageTimings", "check", "problems_of", "quiet", "timed"]
+__all__ = ["BuildResult", "Progress", "ShaclViolations", "StageTimings", "check", "long_lived", "outside_collections",
+           "problems_of", "quiet", "timed"]
 
 Progress = Callable[[str], None]
 
@@ -116,6 +118,35 @@ def timed(timings: dict[str, float], stage: str, progress: Progress, *, add: boo
     timings[stage] = (timings.get(stage, 0.0) if add else 0.0) + time.perf_counter() - start
     if peak is not None:
         peaks[stage] = max(peaks.get(stage, 0.0), round(peak, 1))
+
+
+@contextmanager
+def outside_collections() -> Iterator[None]:
+    """Within: what `long_lived` made is left out of the garbage collector's scans; after, scanned again."""
+    theirs = gc.get_freeze_count() > 0  # a caller froze objects of its own: it unfreezes them
+    try:
+        yield
+    finally:
+        if not theirs:
+            gc.unfreeze()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Make objects that live to the end of the build (within `outside_collections`): no collection while they
+    are made, and none of them (nor anything else alive then) scanned by later collections.
+
+    An incremental build holds the previous manifest and participation table (millions of small
+    objects at 10,000 meetings) to its end: scanning them again and again took 1.4 s CPU of an edit.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+        gc.freeze()
 
 
 def problems_of(exc: InputError | InputErrors) -> list[Problem]:
