@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg_builder.outputs.store import with_union
-from kg_builder.pipeline.incremental import share_groups, share_path
+from kg_builder.pipeline.shares import share_groups, share_path
 from kg_builder.rdf.serialize import lines_by_graph, to_nquads
 from kg_builder.reason.coordination import COORDINATED_WITH, FullCount
 from kg_builder.reason.coordination_lines import LineSpool, StreamedCount

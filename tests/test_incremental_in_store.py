@@ -12,7 +12,8 @@ import pytest
 from kg_builder.paths import PROJECT_ROOT
 from kg_builder.pipeline import changes as changes_module
 from kg_builder.pipeline.build import build
-from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest, share_path
+from kg_builder.pipeline.incremental import CACHE_DIR, read_manifest
+from kg_builder.pipeline.shares import share_path
 from kg_builder.reason import coordination
 from kg_builder.reason.coordination import RANK
 from kg_builder.reason.hermit import HERMIT_MAX_QUADS

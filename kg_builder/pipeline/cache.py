@@ -11,7 +11,8 @@ from ..reason.coordination import TABLE_FILE, Participations, save_participation
 from ..reason.changes import InferenceChange
 from ..reason.infer import Inference
 from ..reason.rules import is_inferred
-from .incremental import CACHE_DIR, SHARE, Manifest, Plan, save_file_entries, share_path, write_manifest, write_shares
+from .incremental import CACHE_DIR, Manifest, Plan, save_file_entries, write_manifest
+from .shares import SHARE, share_path, write_shares
 
 __all__ = ["Cache"]
 

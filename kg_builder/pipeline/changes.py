@@ -21,7 +21,8 @@ from ..reason.infer import infer
 from ..reason.rules import inferred_graphs, is_inferred
 from ..validate.changed import changed_violations
 from .cache import Cache
-from .incremental import CACHE_DIR, Manifest, Plan, share_path, static_lines, with_dependants
+from .incremental import CACHE_DIR, Manifest, Plan, static_lines, with_dependants
+from .shares import share_path
 from .release import STORE
 from .release_files import write_release
 from .stages import BuildResult, Progress, ShaclViolations, long_lived, timed

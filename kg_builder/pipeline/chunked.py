@@ -32,15 +32,8 @@ from ..reason.infer import Inference, infer_in_store
 from ..reason.rules import inferred_graph
 from ..validate.chunked import ChunkedValidation
 from ..validate.violations import Violation
-from .incremental import (
-    CACHE_DIR,
-    Manifest,
-    save_file_entries,
-    share_groups,
-    share_path,
-    write_manifest,
-    write_shares,
-)
+from .incremental import CACHE_DIR, Manifest, save_file_entries, write_manifest
+from .shares import share_groups, share_path, write_shares
 
 __all__ = ["ChunkedResult", "build_in_chunks"]
 

@@ -24,20 +24,18 @@ from ..load.corpus import post_organizations, record_paths
 from ..load.loaded import FileSummary
 from ..mapping import source_graph_iri
 from ..paths import ONTOLOGY_FILE, PROJECT_ROOT, SHAPES_FILE
-from ..reason.coordination import share_part
+from .shares import block_name, share_path
 
-__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "block_name", "entry_bucket", "fingerprint", "graph_of_share", "plan_changes", "read_manifest",
-           "save_file_entries", "share_groups", "share_path", "static_lines", "with_dependants", "write_manifest", "write_shares"]
+__all__ = ["CACHE_DIR", "FileEntry", "Manifest", "Plan", "entry_bucket", "fingerprint", "plan_changes", "read_manifest",
+           "save_file_entries", "static_lines", "with_dependants", "write_manifest"]
 
 CACHE_DIR = "cache"
 MANIFEST = "manifest.pickle"
-SHARE = ".nq"  # suffix of a graph's share of egkg.nq under cache/
 FORMAT = 4  # bump when the manifest's layout changes (3: rule 40's share cut into parts; 4: entries in buckets)
 # The manifest's per-file entries go in this many files, by a hash of the record file's name: rewriting
 # all 10,000 entries took 2.2 s CPU at M on every edit, a bucket of them takes milliseconds.
 ENTRY_BUCKETS = 64
 # Inferred graphs whose share is cut into parts (a share key is then "<graph IRI> <part>": no IRI holds a space).
-SPLIT_GRAPHS = {"https://w3id.org/egkg/id/graph/inferred/40-coordination": share_part}
 
 # A file changed less than this long before its stamp was taken may change again within the same
 # mtime tick, unseen by its stamp (git's "racy" files): it is hashed again by the next build.
@@ -284,37 +282,6 @@ def save_file_entries(cache: Path, files, summaries: dict[str, FileSummary], ori
             pickle.dump(by_display.get(summary.display, {}), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def share_groups(groups: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`lines_by_graph`'s groups, with each graph of SPLIT_GRAPHS cut into its parts (each keeps the lines' order)."""
-    cut = {}
-    for graph, lines in groups.items():
-        part_of = SPLIT_GRAPHS.get(graph)
-        if part_of is None:
-            cut[graph] = lines
-            continue
-        for line in lines:
-            cut.setdefault(f"{graph} {part_of(line)}", []).append(line)
-    return cut
-
-
-def graph_of_share(key: str) -> str:
-    """The graph IRI a share key names."""
-    return key.partition(" ")[0]
-
-
-def share_path(cache: Path, block: str) -> Path:
-    return cache / f"{block}{SHARE}"
-
-
-def write_shares(cache: Path, groups: dict[str, list[str]]) -> dict[str, str]:
-    """Write each graph's sorted N-Quads lines as its share; return graph IRI -> block name."""
-    written = {}
-    for graph, lines in groups.items():
-        written[graph] = block_name(graph)
-        share_path(cache, written[graph]).write_bytes("".join(lines).encode())
-    return written
-
-
 def static_lines(release: Path, manifest: Manifest) -> list[str]:
     """The lines of the graphs no record file makes (ontology, gazetteer) as `release` holds them.
 
@@ -326,10 +293,3 @@ def static_lines(release: Path, manifest: Manifest) -> list[str]:
         with share_path(release / CACHE_DIR, block).open(encoding="utf-8", newline="\n") as handle:
             lines += handle
     return lines
-
-
-def block_name(graph: str) -> str:
-    """A file name for a graph's cached share: readable, and unique through a short hash."""
-    tail = graph.rsplit("/", 1)[-1][:60]
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in tail)
-    return f"{safe}-{hashlib.sha256(graph.encode()).hexdigest()[:12]}"

@@ -16,7 +16,8 @@ from ..outputs.store import create_store, patch_store
 from ..rdf.serialize import lines_by_graph, merged_files, to_nquads, unique_lines
 from ..reason.changes import InferenceChange
 from .cache import Cache
-from .incremental import CACHE_DIR, SHARE, Manifest, block_name, graph_of_share, read_manifest, share_groups, share_path
+from .incremental import CACHE_DIR, Manifest, read_manifest
+from .shares import SHARE, block_name, graph_of_share, share_groups, share_path
 from .release import NQUADS, STORE, current_release, discard, new_release, publish, remove_stale_releases
 from .stages import Progress, timed
 

@@ -90,7 +90,7 @@ class LineSpool:
         self._pending = []
 
     def holds(self, share_key: str) -> bool:
-        """True for a share key of this spool's graph (`<graph IRI> <part>`, as incremental.share_groups names them)."""
+        """True for a share key of this spool's graph (`<graph IRI> <part>`, as pipeline.shares.share_groups names them)."""
         return share_key.partition(" ")[0] == self.graph.value
 
     def finish(self, cache: Path, extra: dict[str, list[str]]) -> dict[str, str]:
@@ -99,10 +99,7 @@ class LineSpool:
         `extra` holds more lines of this graph by share key (the rule's provenance, made with the
         other inferred quads): they are merged into their parts, loaded in the store already.
         """
-        from ..pipeline.incremental import (  # the pipeline imports reasoning
-            block_name,
-            share_path,
-        )
+        from ..pipeline.shares import block_name, share_path  # the pipeline imports reasoning
 
         self.flush()
         blocks = {}
