@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ __all__ = [
     "count_pairs",
     "kinds_in",
     "kinds_of",
+    "known_triples",
     "load_participations",
     "pairs_of_parties",
     "participations_in",
@@ -83,11 +84,8 @@ class Participations:
     by_graph: dict[str, SourceRows] = field(default_factory=dict)
 
     def parties_by_meeting(self) -> dict[str, set[str]]:
-        parties: dict[str, set[str]] = {}
-        for rows in self.by_graph.values():
-            for meeting, party in rows.attended:
-                parties.setdefault(meeting, set()).add(party)
-        return parties
+        """Each meeting's parties."""
+        return self._parties_where(lambda meeting, party: True)
 
     def dates_by_meeting(self, meetings: set[str] | None = None) -> dict[str, set[ox.Literal]]:
         """Each meeting's start dates (only those of `meetings` when given)."""
@@ -100,19 +98,18 @@ class Participations:
 
     def parties_at(self, meetings: set[str]) -> dict[str, set[str]]:
         """The parties of `meetings` only: what a recount needs, without a set per meeting of the whole table."""
-        parties: dict[str, set[str]] = {}
-        for rows in self.by_graph.values():
-            for meeting, party in rows.attended:
-                if meeting in meetings:
-                    parties.setdefault(meeting, set()).add(party)
-        return parties
+        return self._parties_where(lambda meeting, party: meeting in meetings)
 
     def meetings_with(self, parties: set[str]) -> dict[str, set[str]]:
         """Meeting -> those of `parties` that took part in it, for the meetings any of them took part in."""
+        return self._parties_where(lambda meeting, party: party in parties)
+
+    def _parties_where(self, keep: Callable[[str, str], bool]) -> dict[str, set[str]]:
+        """Meeting -> its parties, of the (meeting, party) rows `keep` accepts."""
         found: dict[str, set[str]] = {}
         for rows in self.by_graph.values():
             for meeting, party in rows.attended:
-                if party in parties:
+                if keep(meeting, party):
                     found.setdefault(meeting, set()).add(party)
         return found
 
@@ -414,11 +411,11 @@ def coordination_quads(pairs: Iterable[Pair], graph: ox.NamedNode, store: ox.Sto
         ]
     if store is None:
         return quads
-    known = _known_triples(store)
+    known = known_triples(store)
     return [q for q in quads if q.triple not in known] if known else quads
 
 
-def _known_triples(store: ox.Store) -> set[ox.Triple]:
+def known_triples(store: ox.Store) -> set[ox.Triple]:
     """Triples of the rule's shape the union already holds (asserted or ruled earlier): never concluded again."""
     known = {q.triple for p in CONCLUDED_PREDICATES for q in store.quads_for_pattern(None, p, None, ox.DefaultGraph())}
     known |= {q.triple for q in store.quads_for_pattern(None, RDF_TYPE, COORDINATION, ox.DefaultGraph())}

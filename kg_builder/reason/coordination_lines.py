@@ -32,11 +32,11 @@ from .coordination import (
     Pair,
     count_pairs,
     kinds_in,
+    known_triples,
     participations_in,
     ranks,
     share_part,
 )
-from .coordination import _known_triples as known_triples
 
 __all__ = ["LineSpool", "StreamedCount", "pair_lines"]
 
